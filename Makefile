@@ -1,0 +1,39 @@
+# rongrian: `make run` serves the demo, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format messages venv clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv
+	PY=$(PY) bash scripts/test-all
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Re-extract and compile the Thai and Burmese catalogues (needs GNU gettext).
+messages: venv
+	cd rongrian && ../$(PY) ../manage.py makemessages -l th -l my --no-obsolete --ignore '*/tests/*'
+	cd rongrian && ../$(PY) ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

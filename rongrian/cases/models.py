@@ -1,0 +1,306 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rongrian.catalog.models import Category
+from rongrian.org.choices import Role
+from rongrian.org.models import ExternalAgency, Organisation, Staff, Unit, phone_validator
+
+from .choices import AttachmentKind, Channel, Status
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number handed out per organisation and Thai fiscal year.
+
+    Incremented inside the transaction that inserts the case, so a failed
+    intake rolls its number back and the sequence stays gapless.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    fiscal_year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "fiscal_year"], name="receipt_counter_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.fiscal_year}: {self.last_value}"
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, staff: Staff) -> CaseQuerySet:
+        """The cases a staff member may see: their organisation; unit roles their unit's tree;
+        contractors only what is assigned to them."""
+        qs = self.filter(organisation_id=staff.organisation_id)
+        if staff.role == Role.CONTRACTOR:
+            return qs.filter(assignee=staff)
+        if staff.role in (Role.UNIT_HEAD, Role.OFFICER):
+            if staff.unit_id is None:
+                return qs.none()
+            return qs.filter(unit_id__in=Unit.objects.subtree_ids(staff.unit))
+        return qs
+
+
+def _description_limit() -> list[MaxLengthValidator]:
+    return [MaxLengthValidator(settings.RONGRIAN_DESCRIPTION_MAX_CHARS)]
+
+
+class Case(models.Model):
+    """One complaint, from receipt to closing. Its status changes only through cases.services."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organisation")
+    )
+    receipt_no = models.CharField(_("receipt number"), max_length=32, unique=True, editable=False)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"), editable=False)
+    receipt_seq = models.PositiveIntegerField(editable=False)
+    # NULL, not "", when absent: the unique constraint must ignore cases without a key.
+    idempotency_key = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, editable=False
+    )
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("category")
+    )
+    description = models.TextField(_("description"), validators=_description_limit())
+
+    complainant_name = models.CharField(_("complainant's name"), max_length=200, blank=True)
+    complainant_phone = models.CharField(
+        _("complainant's phone"), max_length=20, blank=True, validators=[phone_validator]
+    )
+    complainant_email = models.EmailField(_("complainant's e-mail"), blank=True)
+    complainant_line_id = models.CharField(_("complainant's LINE id"), max_length=100, blank=True)
+    wants_updates = models.BooleanField(_("wants to be told of progress"), default=False)
+
+    address = models.CharField(_("place (address)"), max_length=500, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED, editable=False
+    )
+    held_from = models.CharField(max_length=16, choices=Status.choices, blank=True, editable=False)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("responsible unit"),
+    )
+    assignee = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assigned to"),
+    )
+    referred_to = models.ForeignKey(
+        ExternalAgency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("referred to"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+        verbose_name=_("merged into"),
+    )
+    resolution = models.TextField(_("result of the work"), blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # Bumped on every change; a write that expected another version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    forwarded_at = models.DateTimeField(_("forwarded"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "fiscal_year", "receipt_seq"],
+                name="case_receipt_seq_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="case_idempotency_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="case_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="case_latlon_both_or_none",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status", "received_at"], name="case_org_status"),
+            models.Index(fields=["unit", "status"], name="case_unit_status"),
+            models.Index(fields=["assignee", "status"], name="case_assignee_status"),
+            models.Index(fields=["complainant_phone"], name="case_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt_no
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if not (self.description or "").strip():
+            errors["description"] = _("Describe the problem.")
+        org_id = self.organisation_id
+        if self.category_id and self.category.organisation_id != org_id:
+            errors["category"] = _("This category belongs to another organisation.")
+        elif self.category_id and not self.category.is_active:
+            errors["category"] = _("This category is no longer in use. Choose another.")
+        if self.unit_id and self.unit.organisation_id != org_id:
+            errors["unit"] = _("This unit belongs to another organisation.")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["latitude"] = _("Give both latitude and longitude, or neither.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None
+
+
+class ImmutableEventError(Exception):
+    pass
+
+
+class CaseEventQuerySet(models.QuerySet["CaseEvent"]):
+    """Timeline events are written once: bulk edits and deletes are refused."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableEventError("case events cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableEventError("case events cannot be deleted")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise ImmutableEventError("case events cannot be changed")
+
+    def _raw_delete(self, using: Any) -> int:
+        raise ImmutableEventError("case events cannot be deleted")
+
+
+class CaseEvent(models.Model):
+    """One immutable line of a case's timeline: who did what, when, from which status, and why."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")
+    )
+    seq = models.PositiveIntegerField(_("no."))
+    action = models.CharField(_("action"), max_length=16)
+    from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("by"),
+    )
+    # A snapshot, so history reads the same after people change role or unit.
+    actor_role = models.CharField(_("role"), max_length=20)
+    actor_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # Internal notes are for staff only; the public tracking page shows public events.
+    is_public = models.BooleanField(_("shown to the complainant"), default=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        ordering = ["case", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableEventError("case events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableEventError("case events cannot be deleted")
+
+
+class Attachment(models.Model):
+    """A photo or document on a case; its bytes are checked on upload by intake."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("case")
+    )
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), upload_to="cases/%Y/%m/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["case", "created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,497 @@
+"""The rules of a case's life. Pages, the API, the scheduler and tests all call these.
+
+Each status change: finds its row in the lifecycle table (or refuses with a
+reason), checks the actor's organisation and unit, writes the new state with a
+conditional update on the case's version (so of two people acting at once only
+one wins, and the other is told to reload), and appends one immutable timeline
+event, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rongrian.catalog.models import Category
+from rongrian.org.choices import Role
+from rongrian.org.models import ExternalAgency, Organisation, Staff, Unit
+
+from . import receipts
+from .choices import Action, Channel, Status
+from .exceptions import InvalidInput, NotPermitted, StaleCase
+from .lifecycle import CITIZEN, SYSTEM, TERMINAL, actions_from, find_transition
+from .models import Case, CaseEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a staff member, the complainant, or the scheduler."""
+
+    role: str
+    staff: Staff | None = None
+
+    @classmethod
+    def of(cls, staff: Staff) -> Actor:
+        return cls(role=staff.role, staff=staff)
+
+    @property
+    def user_id(self) -> int | None:
+        return self.staff.user_id if self.staff else None
+
+
+CITIZEN_ACTOR = Actor(role=CITIZEN)
+SYSTEM_ACTOR = Actor(role=SYSTEM)
+
+# ---------------------------------------------------------------------------
+# Intake
+
+
+def create_case(
+    *,
+    organisation: Organisation,
+    channel: Channel | str,
+    description: str,
+    category: Category | int | None = None,
+    complainant_name: str = "",
+    complainant_phone: str = "",
+    complainant_email: str = "",
+    complainant_line_id: str = "",
+    wants_updates: bool = False,
+    address: str = "",
+    latitude: Any = None,
+    longitude: Any = None,
+    received_at: dt.datetime | None = None,
+    by: Staff | None = None,
+    idempotency_key: str | None = None,
+) -> Case:
+    """Record a new complaint with its receipt number and first timeline event.
+
+    `by` is the officer who took it at the counter or on the phone; None means the
+    complainant filed it themselves. A repeated `idempotency_key` returns the case
+    the first attempt created instead of a second one. Raises ValidationError with
+    a message per wrong field; nothing is stored then.
+    """
+    if idempotency_key:
+        existing = Case.objects.filter(
+            organisation=organisation, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return existing
+    actor = Actor.of(by) if by is not None else CITIZEN_ACTOR
+    if by is not None:
+        _check_member(by, organisation)
+    case = Case(
+        organisation=organisation,
+        channel=channel,
+        category=_resolve_category(organisation, category),
+        description=(description or "").strip(),
+        complainant_name=complainant_name.strip(),
+        complainant_phone=complainant_phone.strip(),
+        complainant_email=complainant_email.strip(),
+        complainant_line_id=complainant_line_id.strip(),
+        wants_updates=wants_updates,
+        address=address.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        received_at=received_at or timezone.now(),
+        idempotency_key=idempotency_key or None,
+    )
+    case.full_clean(exclude=["receipt_no", "fiscal_year", "receipt_seq"])
+    try:
+        with transaction.atomic():
+            case.fiscal_year, case.receipt_seq, case.receipt_no = receipts.allocate(
+                organisation, case.received_at
+            )
+            case.save(force_insert=True)
+            _append_event(
+                case,
+                action=Action.RECEIVE,
+                from_status="",
+                to_status=Status.RECEIVED,
+                actor=actor,
+                at=case.received_at,
+                data={"channel": str(channel)},
+            )
+    except IntegrityError:
+        if idempotency_key:
+            existing = Case.objects.filter(
+                organisation=organisation, idempotency_key=idempotency_key
+            ).first()
+            if existing is not None:
+                return existing
+        raise
+    return case
+
+
+def _resolve_category(
+    organisation: Organisation, category: Category | int | None
+) -> Category | None:
+    if category is None or isinstance(category, Category):
+        return category
+    found = Category.objects.filter(organisation=organisation, pk=category).first()
+    if found is None:
+        raise ValidationError({"category": _("Unknown category. Choose one from the list.")})
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Screening (the centre)
+
+
+def forward(case: Case, *, to_unit: Unit, by: Staff, note: str = "") -> Case:
+    _check_same_org(case, to_unit.organisation_id, _("This unit belongs to another organisation."))
+    if not to_unit.is_active:
+        raise InvalidInput(_("The unit %(unit)s is no longer active.") % {"unit": to_unit})
+    now = timezone.now()
+    return _transition(
+        case,
+        Action.FORWARD,
+        Actor.of(by),
+        note=note,
+        changes={"unit": to_unit, "assignee": None, "forwarded_at": now},
+        data={"unit": to_unit.pk, "unit_name": to_unit.name},
+        at=now,
+    )
+
+
+def refer(
+    case: Case, *, agency: ExternalAgency, by: Staff, urgent: bool = False, note: str = ""
+) -> Case:
+    """Pass a matter outside our powers to its agency: by its hotline at once when urgent,
+    by official letter otherwise (seed 004, rule 1). The case stays open until answered."""
+    _check_same_org(case, agency.organisation_id, _("This agency belongs to another organisation."))
+    return _transition(
+        case,
+        Action.REFER,
+        Actor.of(by),
+        note=note,
+        changes={"referred_to": agency},
+        data={
+            "agency": agency.pk,
+            "agency_name": agency.name,
+            "hotline": agency.hotline,
+            "urgent": urgent,
+        },
+    )
+
+
+def reject(case: Case, *, reason: str, by: Staff) -> Case:
+    return _transition(case, Action.REJECT, Actor.of(by), reason=reason)
+
+
+def merge(case: Case, *, into: Case, by: Staff, note: str = "") -> Case:
+    """Close a duplicate by merging it into the case that carries the work."""
+    _check_same_org(case, into.organisation_id, _("That case belongs to another organisation."))
+    if into.pk == case.pk:
+        raise InvalidInput(_("A case cannot be merged into itself."))
+    if into.status in TERMINAL:
+        raise InvalidInput(
+            _("Case %(receipt)s is “%(status)s”; merge into an open case instead.")
+            % {"receipt": into.receipt_no, "status": into.get_status_display()}
+        )
+    with transaction.atomic():
+        merged = _transition(
+            case,
+            Action.MERGE,
+            Actor.of(by),
+            note=note,
+            changes={"merged_into": into},
+            data={"into": into.receipt_no},
+        )
+        _record(into, Actor.of(by), note=note, data={"merged_from": case.receipt_no})
+    return merged
+
+
+# ---------------------------------------------------------------------------
+# The unit
+
+
+def acknowledge(case: Case, *, by: Staff, note: str = "") -> Case:
+    now = timezone.now()
+    return _transition(
+        case, Action.ACKNOWLEDGE, Actor.of(by), note=note, changes={"acknowledged_at": now}, at=now
+    )
+
+
+def assign(case: Case, *, to: Staff, by: Staff, note: str = "") -> Case:
+    """Give the work to an officer or contractor of the case's unit (no approval step)."""
+    if to.organisation_id != case.organisation_id:
+        raise InvalidInput(_("This person belongs to another organisation."))
+    if to.role not in (Role.OFFICER, Role.CONTRACTOR, Role.UNIT_HEAD) or not to.is_active:
+        raise InvalidInput(
+            _("%(person)s cannot take work: only active officers and contractors can.")
+            % {"person": to.display_name}
+        )
+    if case.unit_id is None or to.unit_id is None or not case.unit.contains(to.unit):
+        raise InvalidInput(
+            _("%(person)s does not work in %(unit)s.")
+            % {"person": to.display_name, "unit": case.unit}
+        )
+    now = timezone.now()
+    return _transition(
+        case,
+        Action.ASSIGN,
+        Actor.of(by),
+        note=note,
+        changes={"assignee": to, "assigned_at": now},
+        data={"assignee": to.pk, "assignee_name": to.display_name},
+        at=now,
+    )
+
+
+def return_to_screening(case: Case, *, reason: str, by: Staff) -> Case:
+    """The unit says the case is not theirs: it goes back to the centre's screening desk."""
+    return _transition(
+        case,
+        Action.RETURN,
+        Actor.of(by),
+        reason=reason,
+        changes={"unit": None, "assignee": None},
+        data={"from_unit": case.unit_id},
+    )
+
+
+def start_work(case: Case, *, by: Staff, note: str = "") -> Case:
+    return _transition(case, Action.START, Actor.of(by), note=note)
+
+
+def report_progress(case: Case, *, note: str, by: Staff, public: bool = True) -> Case:
+    if not note.strip():
+        raise InvalidInput(_("Write what was done so far."))
+    return _transition(case, Action.PROGRESS, Actor.of(by), note=note, is_public=public)
+
+
+def hold(case: Case, *, reason: str, by: Staff) -> Case:
+    """Wait for the complainant (e.g. for more details); the clocks pause."""
+    return _transition(case, Action.HOLD, Actor.of(by), reason=reason)
+
+
+def resume(case: Case, *, by: Staff, note: str = "") -> Case:
+    return _transition(case, Action.RESUME, Actor.of(by), note=note)
+
+
+def resolve(case: Case, *, result: str, by: Staff) -> Case:
+    now = timezone.now()
+    return _transition(
+        case,
+        Action.RESOLVE,
+        Actor.of(by),
+        reason=result,
+        changes={"resolution": result.strip(), "resolved_at": now},
+        at=now,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Closing and reopening
+
+
+def close(case: Case, *, by: Staff, reason: str = "") -> Case:
+    now = timezone.now()
+    return _transition(
+        case, Action.CLOSE, Actor.of(by), reason=reason, changes={"closed_at": now}, at=now
+    )
+
+
+def citizen_confirm(case: Case, *, note: str = "") -> Case:
+    """The complainant confirms the fix."""
+    now = timezone.now()
+    return _transition(
+        case, Action.CLOSE, CITIZEN_ACTOR, note=note, changes={"closed_at": now}, at=now
+    )
+
+
+def auto_close(case: Case) -> Case:
+    """The confirmation window passed without a dispute."""
+    now = timezone.now()
+    return _transition(case, Action.CLOSE, SYSTEM_ACTOR, changes={"closed_at": now}, at=now)
+
+
+def reopen(case: Case, *, reason: str, by: Staff) -> Case:
+    return _reopen(case, reason=reason, actor=Actor.of(by))
+
+
+def citizen_dispute(case: Case, *, reason: str) -> Case:
+    """The complainant says the fix is not done or not good enough (seed 004, rule 5)."""
+    return _reopen(case, reason=reason, actor=CITIZEN_ACTOR)
+
+
+def _reopen(case: Case, *, reason: str, actor: Actor) -> Case:
+    return _transition(
+        case,
+        Action.REOPEN,
+        actor,
+        reason=reason,
+        changes={
+            "reopen_count": F("reopen_count") + 1,
+            "resolved_at": None,
+            "closed_at": None,
+        },
+        data={"previous_result": case.resolution},
+    )
+
+
+def add_note(case: Case, *, text: str, by: Staff, public: bool = False) -> Case:
+    """An internal note (or a public message) on the timeline without a status change."""
+    if not text.strip():
+        raise InvalidInput(_("The note is empty."))
+    actor = Actor.of(by)
+    _check_scope(case, actor)
+    return _record(case, actor, note=text, is_public=public)
+
+
+# ---------------------------------------------------------------------------
+# What a person may do now
+
+
+def available_actions(case: Case, staff: Staff) -> list[Action]:
+    """The transitions `staff` may take on `case` now: what a page may offer."""
+    actor = Actor.of(staff)
+    try:
+        _check_scope(case, actor)
+    except NotPermitted:
+        return []
+    return actions_from(case.status, staff.role)
+
+
+# ---------------------------------------------------------------------------
+# Machinery
+
+
+def _transition(
+    case: Case,
+    action: Action,
+    actor: Actor,
+    *,
+    reason: str = "",
+    note: str = "",
+    changes: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+    is_public: bool = True,
+    at: dt.datetime | None = None,
+) -> Case:
+    row = find_transition(action, case.status, actor.role)
+    if row.needs_reason and not reason.strip():
+        raise InvalidInput(_("Give a reason to “%(action)s” this case.") % {"action": action.label})
+    if actor.staff is not None:
+        _check_scope(case, actor)
+    target = row.target if row.target is not None else Status(case.held_from)
+    fields: dict[str, Any] = {"status": target, **(changes or {})}
+    if target == Status.ON_HOLD:
+        fields["held_from"] = case.status
+    elif case.status == Status.ON_HOLD:
+        fields["held_from"] = ""
+    with transaction.atomic():
+        _write(case, fields)
+        _append_event(
+            case,
+            action=action,
+            from_status=row.source,
+            to_status=target,
+            actor=actor,
+            reason=reason.strip(),
+            note=note.strip(),
+            data=data or {},
+            is_public=is_public,
+            at=at,
+        )
+    case.refresh_from_db()
+    return case
+
+
+def _record(
+    case: Case,
+    actor: Actor,
+    *,
+    note: str,
+    data: dict[str, Any] | None = None,
+    is_public: bool = False,
+) -> Case:
+    """A timeline event that does not change the status (still bumps the version)."""
+    with transaction.atomic():
+        _write(case, {})
+        _append_event(
+            case,
+            action=Action.NOTE,
+            from_status=case.status,
+            to_status=case.status,
+            actor=actor,
+            note=note.strip(),
+            data=data or {},
+            is_public=is_public,
+        )
+    case.refresh_from_db()
+    return case
+
+
+def _write(case: Case, fields: dict[str, Any]) -> None:
+    """Apply `fields` only if nobody changed the case since it was read."""
+    updated = Case.objects.filter(pk=case.pk, version=case.version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **fields
+    )
+    if updated != 1:
+        raise StaleCase()
+
+
+def _append_event(
+    case: Case,
+    *,
+    action: Action,
+    from_status: str,
+    to_status: str,
+    actor: Actor,
+    reason: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    is_public: bool = True,
+    at: dt.datetime | None = None,
+) -> CaseEvent:
+    # The case row was written first in this transaction, so no one else can
+    # append to this timeline until we commit: max + 1 is safe.
+    last = CaseEvent.objects.filter(case_id=case.pk).aggregate(m=Max("seq"))["m"] or 0
+    return CaseEvent.objects.create(
+        case_id=case.pk,
+        seq=last + 1,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor_id=actor.user_id,
+        actor_role=actor.role,
+        actor_unit_id=actor.staff.unit_id if actor.staff else None,
+        reason=reason,
+        note=note,
+        data=data or {},
+        is_public=is_public,
+        at=at or timezone.now(),
+    )
+
+
+def _check_member(staff: Staff, organisation: Organisation) -> None:
+    if staff.organisation_id != organisation.pk or not staff.is_active:
+        raise NotPermitted(_("You are not a member of this organisation."))
+
+
+def _check_same_org(case: Case, other_org_id: int, message: str) -> None:
+    if other_org_id != case.organisation_id:
+        raise InvalidInput(message)
+
+
+def _check_scope(case: Case, actor: Actor) -> None:
+    """Staff act only inside their organisation; unit roles only on their unit's cases;
+    officers and contractors only on cases assigned to them."""
+    staff = actor.staff
+    if staff is None:
+        return
+    _check_member(staff, case.organisation)
+    if staff.role == Role.UNIT_HEAD:
+        if case.unit_id is None or staff.unit is None or not staff.unit.contains(case.unit):
+            raise NotPermitted(_("This case belongs to another unit."))
+    elif staff.role in (Role.OFFICER, Role.CONTRACTOR) and case.assignee_id != staff.pk:
+        raise NotPermitted(_("This case is not assigned to you."))

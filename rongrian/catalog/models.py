@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rongrian.common.models import TranslatedName
+from rongrian.org.models import Organisation, Unit
+
+from .choices import DayCount
+
+
+class CategoryQuerySet(models.QuerySet["Category"]):
+    def active(self) -> CategoryQuerySet:
+        return self.filter(is_active=True)
+
+
+class Category(TranslatedName):
+    """A kind of complaint with the unit that usually owns it and its resolution target."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="categories",
+        verbose_name=_("organisation"),
+    )
+    code = models.CharField(_("code"), max_length=20)
+    description = models.TextField(
+        _("plain-language description"),
+        blank=True,
+        help_text=_("Shown to citizens choosing a category: what kinds of problem belong here."),
+    )
+    default_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="default_categories",
+        verbose_name=_("responsible unit"),
+    )
+    target_days = models.PositiveSmallIntegerField(
+        _("resolution target (days)"),
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Days allowed from receipt to resolution, e.g. 1, 2, 3 or 7."),
+    )
+    day_count = models.CharField(
+        _("days are counted as"),
+        max_length=10,
+        choices=DayCount.choices,
+        default=DayCount.BUSINESS,
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("complaint category")
+        verbose_name_plural = _("complaint categories")
+        ordering = ["organisation", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="category_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(target_days__gte=1, target_days__lte=365),
+                name="category_target_days_range",
+            ),
+        ]
+
+    def clean(self) -> None:
+        if self.default_unit_id and self.default_unit.organisation_id != self.organisation_id:
+            raise ValidationError({"default_unit": _("This unit belongs to another organisation.")})

@@ -1,0 +1,15 @@
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from rongrian.cases.lifecycle import OPEN
+from rongrian.org.models import Organisation
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The front page: who runs this service, how to reach them, how many cases are open."""
+    organisations = Organisation.objects.filter(is_active=True).annotate(
+        open_cases=Count("cases", filter=Q(cases__status__in=OPEN)),
+        categories_count=Count("categories", filter=Q(categories__is_active=True), distinct=True),
+    )
+    return render(request, "home.html", {"organisations": organisations})
