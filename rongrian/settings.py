@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rongrian.org",
     "rongrian.catalog",
     "rongrian.cases",
+    "rongrian.sla",
 ]
 
 MIDDLEWARE = [
@@ -125,7 +126,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(Path.cwd() / "staticfiles")))
+# Static files are served by whitenoise straight from the apps (finders); a deployment
+# may still collect them into STATIC_ROOT.
+STATIC_ROOT = Path(os.environ["STATIC_ROOT"]) if os.environ.get("STATIC_ROOT") else None
+WHITENOISE_USE_FINDERS = True
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(Path.cwd() / "media")))

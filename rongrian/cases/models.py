@@ -74,7 +74,11 @@ class Case(models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("category")
     )
-    description = models.TextField(_("description"), validators=_description_limit())
+    description = models.TextField(
+        _("description"),
+        validators=_description_limit(),
+        error_messages={"blank": _("Describe the problem."), "null": _("Describe the problem.")},
+    )
 
     complainant_name = models.CharField(_("complainant's name"), max_length=200, blank=True)
     complainant_phone = models.CharField(
@@ -187,8 +191,6 @@ class Case(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
-        if not (self.description or "").strip():
-            errors["description"] = _("Describe the problem.")
         org_id = self.organisation_id
         if self.category_id and self.category.organisation_id != org_id:
             errors["category"] = _("This category belongs to another organisation.")

@@ -37,6 +37,22 @@ class OrgScopedAdmin(admin.ModelAdmin):
         orgs = administered_org_ids(request)
         return qs if orgs is None else qs.filter(**{f"{self.org_path}__in": orgs})
 
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        filters = super().get_list_filter(request)
+        if administered_org_ids(request) is None:
+            return filters
+        # Related filters offer only rows that appear in the administrator's own data.
+        scoped: list[Any] = []
+        for item in filters:
+            if item == "organisation":
+                continue
+            field = self.model._meta.get_field(item) if isinstance(item, str) else None
+            if field is not None and field.is_relation:
+                scoped.append((item, admin.RelatedOnlyFieldListFilter))
+            else:
+                scoped.append(item)
+        return scoped
+
     def formfield_for_foreignkey(
         self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> Any:

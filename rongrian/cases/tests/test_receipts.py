@@ -1,0 +1,149 @@
+"""Receipt numbers: unique, gapless per organisation and Thai fiscal year, safe in parallel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from rongrian.cases.models import Case, ReceiptCounter
+from rongrian.cases.receipts import format_receipt
+from rongrian.cases.services import create_case
+from rongrian.common.thaidate import fiscal_year, fiscal_year_be
+
+BKK = ZoneInfo("Asia/Bangkok")
+
+
+def test_it_formats_a_human_friendly_receipt(make_case: Any) -> None:
+    case = make_case(received_at=dt.datetime(2026, 11, 22, 9, 0, tzinfo=BKK))
+    assert case.receipt_no == "LPG-2570-000001"
+    assert format_receipt("LPG", 2570, 123) == "LPG-2570-000123"
+
+
+def test_it_numbers_without_gaps_per_organisation(make_case: Any, other_org: Any) -> None:
+    numbers = [make_case().receipt_seq for _ in range(5)]
+    other = create_case(organisation=other_org, channel="web", description="ถนนพัง")
+    assert numbers == [1, 2, 3, 4, 5]
+    assert other.receipt_no.startswith("OTH-") and other.receipt_seq == 1
+
+
+def test_it_rolls_over_on_the_first_of_october_bangkok_time(make_case: Any) -> None:
+    last_of_year = make_case(received_at=dt.datetime(2026, 9, 30, 23, 59, tzinfo=BKK))
+    also_2569 = make_case(received_at=dt.datetime(2026, 9, 30, 12, 0, tzinfo=BKK))
+    # 1 October 00:30 in Bangkok is still 30 September in UTC: Bangkok time decides.
+    first_of_year = make_case(received_at=dt.datetime(2026, 9, 30, 17, 30, tzinfo=dt.UTC))
+    assert last_of_year.receipt_no == "LPG-2569-000001"
+    assert also_2569.receipt_no == "LPG-2569-000002"
+    assert first_of_year.receipt_no == "LPG-2570-000001"
+    assert first_of_year.fiscal_year == 2570
+
+
+@pytest.mark.parametrize(
+    ("day", "fy"),
+    [
+        (dt.date(2026, 9, 30), 2026),
+        (dt.date(2026, 10, 1), 2027),
+        (dt.date(2026, 12, 31), 2027),
+        (dt.date(2027, 1, 1), 2027),
+    ],
+)
+def test_the_fiscal_year_starts_on_the_first_of_october(day: dt.date, fy: int) -> None:
+    assert fiscal_year(day) == fy
+    assert fiscal_year_be(day) == fy + 543
+
+
+def test_a_refused_intake_does_not_use_up_a_number(make_case: Any, demo: Any) -> None:
+    make_case()
+    with pytest.raises(ValidationError):
+        make_case(description="")
+    with pytest.raises(ValidationError):
+        make_case(latitude=95, longitude=100)
+    assert make_case().receipt_seq == 2
+    assert ReceiptCounter.objects.get(organisation=demo.org).last_value == 2
+
+
+def test_a_retried_submission_is_recorded_once(make_case: Any) -> None:
+    first = make_case(idempotency_key="form-7f3a")
+    again = make_case(idempotency_key="form-7f3a", description="ส่งซ้ำ")
+    assert again.pk == first.pk
+    assert Case.objects.count() == 1
+    assert make_case(idempotency_key="form-other").receipt_seq == 2
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="real parallel writers need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_it_hands_out_unique_gapless_numbers_under_parallel_intake() -> None:
+    from rongrian.org.demo import load_demo
+
+    org, _ = load_demo()
+    threads, per_thread = 8, 15
+    barrier = threading.Barrier(threads)
+    errors: list[BaseException] = []
+    seen_backends: set[int] = set()
+
+    def worker() -> None:
+        try:
+            with connections["default"].cursor() as cursor:
+                cursor.execute("select pg_backend_pid()")
+                seen_backends.add(cursor.fetchone()[0])
+            barrier.wait()
+            for i in range(per_thread):
+                create_case(organisation=org, channel="phone", description=f"เรื่องที่ {i}")
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+
+    assert not errors, errors
+    assert len(seen_backends) == threads  # each thread had its own database session
+    seqs = sorted(Case.objects.filter(organisation=org).values_list("receipt_seq", flat=True))
+    assert seqs == list(range(1, threads * per_thread + 1))
+    assert Case.objects.values("receipt_no").distinct().count() == threads * per_thread
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="real parallel writers need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_parallel_retries_of_one_submission_make_one_case() -> None:
+    from rongrian.org.demo import load_demo
+
+    org, _ = load_demo()
+    barrier = threading.Barrier(6)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            case = create_case(
+                organisation=org, channel="web", description="กดส่งซ้ำ", idempotency_key="k-1"
+            )
+            results.append(case.pk)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    pool = [threading.Thread(target=worker) for _ in range(6)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    assert not errors, errors
+    assert len(set(results)) == 1
+    assert Case.objects.count() == 1
+    assert ReceiptCounter.objects.get(organisation=org).last_value == 1
