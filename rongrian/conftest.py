@@ -26,6 +26,16 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendars() -> Any:
+    # Rolled-back tests reuse organisation ids; a cached calendar must not leak across.
+    from rongrian.sla.calendar import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
+
+
 class Cast:
     """The demo organisation's people, looked up by username."""
 

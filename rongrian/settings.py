@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "rongrian.catalog",
     "rongrian.cases",
     "rongrian.sla",
+    "rongrian.notify",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -150,3 +153,50 @@ LOGGING = {
 
 # Case text limits: long enough for a detailed complaint, short enough to refuse junk.
 RONGRIAN_DESCRIPTION_MAX_CHARS = env_int("RONGRIAN_DESCRIPTION_MAX_CHARS", 5000)
+
+# Background tasks (Django 6's tasks API through the django-tasks backport).
+# "db" needs no broker: `manage.py db_worker` runs them. "rq" uses Redis workers
+# (`pip install .[rq]`, then `manage.py rqworker default`). "immediate" runs them inline.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "db")
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Notifications: one transport per channel (dotted path). The logging transport
+# only writes to the log, for development; production sets real ones.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rongrian@localhost")
+_transports = {
+    "log": "rongrian.notify.transports.logging.LoggingTransport",
+    "email": "rongrian.notify.transports.email.EmailTransport",
+    "http": "rongrian.notify.transports.http.SmsGatewayTransport",
+    "line": "rongrian.notify.transports.http.LinePushTransport",
+}
+NOTIFY_TRANSPORTS = {
+    "email": _transports[env_str("NOTIFY_EMAIL", "email")],
+    "sms": _transports[env_str("NOTIFY_SMS", "log")],
+    "line": _transports[env_str("NOTIFY_LINE", "log")],
+}
+NOTIFY_SMS_URL = env_str("NOTIFY_SMS_URL", "")
+NOTIFY_SMS_TOKEN = env_str("NOTIFY_SMS_TOKEN", "")
+NOTIFY_SMS_SENDER = env_str("NOTIFY_SMS_SENDER", "rongrian")
+LINE_CHANNEL_ACCESS_TOKEN = env_str("LINE_CHANNEL_ACCESS_TOKEN", "")
+LINE_API_BASE = env_str("LINE_API_BASE", "https://api.line.me")
+NOTIFY_HTTP_TIMEOUT = 10.0
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8)

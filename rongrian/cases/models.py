@@ -87,6 +87,18 @@ class Case(models.Model):
     complainant_email = models.EmailField(_("complainant's e-mail"), blank=True)
     complainant_line_id = models.CharField(_("complainant's LINE id"), max_length=100, blank=True)
     wants_updates = models.BooleanField(_("wants to be told of progress"), default=False)
+    update_channel = models.CharField(
+        _("tell me by"),
+        max_length=8,
+        blank=True,
+        choices=[("sms", "SMS"), ("email", _("E-mail")), ("line", "LINE")],
+    )
+    language = models.CharField(
+        _("complainant's language"),
+        max_length=8,
+        default="th",
+        choices=[("th", "ไทย"), ("en", "English"), ("my", "မြန်မာ")],
+    )
 
     address = models.CharField(_("place (address)"), max_length=500, blank=True)
     latitude = models.DecimalField(

@@ -10,6 +10,8 @@ event, all in one transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rongrian.catalog.models import Category
+from rongrian.notify import services as notify_services
 from rongrian.org.choices import Role
 from rongrian.org.models import ExternalAgency, Organisation, Staff, Unit
 
@@ -64,6 +67,8 @@ def create_case(
     complainant_email: str = "",
     complainant_line_id: str = "",
     wants_updates: bool = False,
+    update_channel: str = "",
+    language: str = "th",
     address: str = "",
     latitude: Any = None,
     longitude: Any = None,
@@ -97,6 +102,8 @@ def create_case(
         complainant_email=complainant_email.strip(),
         complainant_line_id=complainant_line_id.strip(),
         wants_updates=wants_updates,
+        update_channel=update_channel,
+        language=language,
         address=address.strip(),
         latitude=latitude,
         longitude=longitude,
@@ -110,7 +117,7 @@ def create_case(
                 organisation, case.received_at
             )
             case.save(force_insert=True)
-            _append_event(
+            event = _append_event(
                 case,
                 action=Action.RECEIVE,
                 from_status="",
@@ -119,6 +126,7 @@ def create_case(
                 at=case.received_at,
                 data={"channel": str(channel)},
             )
+            _after_event(case, event)
     except IntegrityError:
         if idempotency_key:
             existing = Case.objects.filter(
@@ -388,9 +396,10 @@ def _transition(
         fields["held_from"] = case.status
     elif case.status == Status.ON_HOLD:
         fields["held_from"] = ""
-    with transaction.atomic():
+    with _reloading(case), transaction.atomic():
         _write(case, fields)
-        _append_event(
+        case.refresh_from_db()
+        event = _append_event(
             case,
             action=action,
             from_status=row.source,
@@ -402,7 +411,7 @@ def _transition(
             is_public=is_public,
             at=at,
         )
-    case.refresh_from_db()
+        _after_event(case, event)
     return case
 
 
@@ -415,9 +424,10 @@ def _record(
     is_public: bool = False,
 ) -> Case:
     """A timeline event that does not change the status (still bumps the version)."""
-    with transaction.atomic():
+    with _reloading(case), transaction.atomic():
         _write(case, {})
-        _append_event(
+        case.refresh_from_db()
+        event = _append_event(
             case,
             action=Action.NOTE,
             from_status=case.status,
@@ -427,8 +437,24 @@ def _record(
             data=data or {},
             is_public=is_public,
         )
-    case.refresh_from_db()
+        _after_event(case, event)
     return case
+
+
+@contextmanager
+def _reloading(case: Case) -> Iterator[None]:
+    """If the change rolls back, the caller's copy of the case shows the stored state again."""
+    try:
+        yield
+    except BaseException:
+        with suppress(Case.DoesNotExist):
+            case.refresh_from_db()
+        raise
+
+
+def _after_event(case: Case, event: CaseEvent) -> None:
+    """What other apps do about a timeline event, inside the same transaction."""
+    notify_services.on_event(case, event)
 
 
 def _write(case: Case, fields: dict[str, Any]) -> None:

@@ -312,6 +312,7 @@ def load_demo() -> tuple[Organisation, bool]:
                 password=password,
                 first_name=spec.first_name,
                 last_name=spec.last_name,
+                email=f"{spec.username}@lampang.example",
                 language="th",
             )
             Staff.objects.create(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -193,15 +192,11 @@ def test_it_counts_business_days_between(lpg: BusinessCalendar) -> None:
     assert lpg.business_days_between(D(2026, 4, 10), D(2026, 4, 17)) == 2
 
 
-def test_it_is_fast_for_large_n(lpg: BusinessCalendar) -> None:
-    lpg.add_business_days(D(2026, 1, 1), 5000)  # builds the years once
-    started = time.perf_counter()
-    for offset in range(2000):
-        lpg.add_business_days(D(2026, 1, 1) + dt.timedelta(days=offset % 365), 5000)
-    # A day-by-day loop would take ~10 million steps; bisecting takes milliseconds.
-    assert time.perf_counter() - started < 1.0
+def test_it_handles_large_n_across_many_years(lpg: BusinessCalendar) -> None:
+    # Speed is measured by `make bench`; here only that a large n is exact.
     far = lpg.add_business_days(D(2026, 1, 1), 100_000)
     assert lpg.business_days_between(D(2026, 1, 1), far) == 100_000
+    assert lpg.is_business_day(far)
 
 
 # --- an organisation's own days -----------------------------------------------------------
