@@ -25,6 +25,7 @@ from rongrian.catalog.models import Category
 from rongrian.notify import services as notify_services
 from rongrian.org.choices import Role
 from rongrian.org.models import ExternalAgency, Organisation, Staff, Unit
+from rongrian.sla import clocks as sla_clocks
 
 from . import receipts
 from .choices import Action, Channel, Status
@@ -454,6 +455,7 @@ def _reloading(case: Case) -> Iterator[None]:
 
 def _after_event(case: Case, event: CaseEvent) -> None:
     """What other apps do about a timeline event, inside the same transaction."""
+    sla_clocks.on_event(case, event)
     notify_services.on_event(case, event)
 
 

@@ -96,9 +96,7 @@ def test_a_rolled_back_change_tells_nobody(demo: Any, make_case: Any) -> None:
     assert Notification.objects.count() == before
 
 
-def test_a_failed_send_is_retried_with_backoff_then_marked_failed(
-    demo: Any, settings: Any
-) -> None:
+def test_a_failed_send_is_retried_with_backoff_then_marked_failed(demo: Any, settings: Any) -> None:
     settings.NOTIFY_TRANSPORTS = {"email": EMAIL, "sms": f"{__name__}.Failing", "line": LOG}
     settings.NOTIFY_MAX_ATTEMPTS = 3
     reset_transports()

@@ -14,8 +14,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from rongrian.org.models import Organisation
-
-from .choices import HolidayKind
+from rongrian.sla.choices import HolidayKind
 
 # A date outside these years is a typing mistake, most often a Buddhist Era year
 # (2569 for 2026) typed into a Common Era field.
@@ -43,7 +42,7 @@ def validate_holiday_date(value: dt.date) -> None:
 def _calendar_changed(organisation_id: int | None) -> None:
     """Forget the cached calendar now, and again once the change is visible to others."""
     # Imported here: calendar.py reads these models, so a top-level import would be circular.
-    from .calendar import invalidate
+    from rongrian.sla.calendar import invalidate
 
     if organisation_id is None:
         return
@@ -61,7 +60,7 @@ class CalendarRowQuerySet(models.QuerySet[Any]):
     """
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        from .calendar import clear_cache
+        from rongrian.sla.calendar import clear_cache
 
         result = super().delete()
         clear_cache()
@@ -69,7 +68,7 @@ class CalendarRowQuerySet(models.QuerySet[Any]):
         return result
 
     def update(self, **kwargs: Any) -> int:
-        from .calendar import clear_cache
+        from rongrian.sla.calendar import clear_cache
 
         count = super().update(**kwargs)
         clear_cache()

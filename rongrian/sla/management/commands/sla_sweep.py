@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import signal
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+from rongrian.sla.sweep import sweep
+
+
+class Command(BaseCommand):
+    help = (
+        "Escalate every overdue stage once per level, close resolved cases whose "
+        "confirmation window passed, and re-queue undelivered notifications. "
+        "Safe to run in several processes at once."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--every",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="Keep running, sweeping every SECONDS (stops cleanly on SIGTERM / Ctrl-C).",
+        )
+
+    def handle(self, *args: Any, every: int = 0, **options: Any) -> None:
+        if every < 0:
+            self.stderr.write("--every must be a positive number of seconds.")
+            raise SystemExit(2)
+        self.stopping = False
+        if every:
+            signal.signal(signal.SIGTERM, self._stop)
+            signal.signal(signal.SIGINT, self._stop)
+        while True:
+            started = time.monotonic()
+            result = sweep()
+            self.stdout.write(f"sla_sweep: {result} ({time.monotonic() - started:.2f} s)")
+            if not every or self.stopping:
+                return
+            close_old_connections()
+            deadline = started + every
+            while not self.stopping and time.monotonic() < deadline:
+                time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+            if self.stopping:
+                return
+
+    def _stop(self, signum: int, frame: Any) -> None:
+        self.stopping = True
