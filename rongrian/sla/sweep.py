@@ -110,7 +110,7 @@ def _escalate_batch(*, level: int, now: dt.datetime, batch: int) -> int:
                     level=level,
                     created_at=now,
                     recipients=", ".join(p.display_name for p in people),
-                )  # fmt: skip
+                )
             )
             messages.extend(_messages(clock, level, people))
         Escalation.objects.bulk_create(escalations, ignore_conflicts=True)
@@ -197,7 +197,7 @@ def _messages(clock: StageClock, level: int, people: list[Staff]) -> list[Notifi
                 subject=str(subject)[:200],
                 body=str(body),
                 recipient_id=person.user_id,
-            )  # fmt: skip
+            )
         )
     return out
 

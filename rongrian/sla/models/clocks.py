@@ -102,7 +102,7 @@ class SlaPolicy(models.Model):
                     confirm_days__lte=60,
                     escalate_after_minutes__gte=1,
                     escalate_after_minutes__lte=4800,
-                ),  # fmt: skip
+                ),
                 name="sla_policy_ranges",
             ),
         ]
