@@ -35,6 +35,7 @@ from .models import SlaPolicy, StageClock
 
 if TYPE_CHECKING:
     from rongrian.cases.models import Case, CaseEvent
+    from rongrian.catalog.models import Category
 
 # Stages the unit answers for, and that end or stop counting when the work stops.
 UNIT_STAGES = (Stage.ACKNOWLEDGE, Stage.ASSIGN, Stage.FIRST_PROGRESS, Stage.PERIODIC)
@@ -44,11 +45,11 @@ def on_event(case: Case, event: CaseEvent) -> None:
     at = event.at
     action = event.action
     if action == Action.RECEIVE:
-        _start_screening(case, at)
-        _start_resolution(case, at)
+        _begin(case, Stage.SCREENING, at, unit_id=None)
+        _begin(case, Stage.RESOLVE, at, unit_id=None)
     elif action == Action.FORWARD:
         _finish(case, [Stage.SCREENING], at)
-        _start_acknowledgement(case, at)
+        _begin(case, Stage.ACKNOWLEDGE, at, unit_id=case.unit_id)
         # The resolution target now counts against the unit that holds the case.
         _running(case, [Stage.RESOLVE]).update(unit_id=case.unit_id)
     elif action in (Action.REFER, Action.REJECT, Action.MERGE):
@@ -63,7 +64,7 @@ def on_event(case: Case, event: CaseEvent) -> None:
     elif action == Action.RETURN:
         _cancel(case, UNIT_STAGES, at)
         _running(case, [Stage.RESOLVE]).update(unit_id=None)
-        _start_screening(case, at)
+        _begin(case, Stage.SCREENING, at, unit_id=None)
     elif action == Action.PROGRESS:
         _finish(case, [Stage.FIRST_PROGRESS], at)
         if _finish(case, [Stage.PERIODIC], at):
@@ -75,7 +76,7 @@ def on_event(case: Case, event: CaseEvent) -> None:
     elif action == Action.RESOLVE:
         # Resolving is also the report that was due; an open assignment clock closes too.
         _finish(case, [Stage.RESOLVE, Stage.FIRST_PROGRESS, Stage.PERIODIC, Stage.ASSIGN], at)
-        _start_confirmation(case, at)
+        _begin(case, Stage.CONFIRM, at, unit_id=None)
     elif action == Action.CLOSE:
         if event.actor_role == SYSTEM:
             # Closed by silence after the window: nobody's deadline, nothing to count.
@@ -85,66 +86,51 @@ def on_event(case: Case, event: CaseEvent) -> None:
         _cancel(case, list(Stage), at)  # a referral closed: nothing else runs
     elif action == Action.REOPEN:
         _cancel(case, [Stage.CONFIRM], at)
-        _start(case, Stage.ACKNOWLEDGE, at, _acknowledge_due(case, at), unit_id=case.unit_id)
-        _start_resolution(case, at)
+        _begin(case, Stage.ACKNOWLEDGE, at, unit_id=case.unit_id)
+        _begin(case, Stage.RESOLVE, at, unit_id=case.unit_id)
 
 
 # ---------------------------------------------------------------------------
 # Deadlines
 
 
-def _policy(case: Case) -> SlaPolicy:
-    return SlaPolicy.for_organisation(case.organisation_id)
+def deadline(
+    stage: Stage,
+    at: dt.datetime,
+    *,
+    cal: BusinessCalendar,
+    policy: SlaPolicy,
+    category: Category | None = None,
+) -> tuple[dt.datetime, bool]:
+    """When a run of `stage` starting at `at` is due, and whether it counts business time.
 
-
-def _calendar(case: Case) -> BusinessCalendar:
-    return calendar_for(case.organisation_id)
-
-
-def _local_date(at: dt.datetime) -> dt.date:
-    return to_bangkok(at).date()
-
-
-def _start_screening(case: Case, at: dt.datetime) -> None:
-    policy, cal = _policy(case), _calendar(case)
-    if policy.screening_rule == ScreeningRule.BUSINESS_DAY:
-        due = cal.end_of_business_day(cal.add_business_days(_local_date(at), 1))
-    else:
-        due = cal.add_working_minutes(at, policy.screening_minutes)
-    _start(case, Stage.SCREENING, at, due, unit_id=None)
-
-
-def _acknowledge_due(case: Case, at: dt.datetime) -> dt.datetime:
-    cal = _calendar(case)
-    days = _policy(case).acknowledge_days
-    return cal.end_of_business_day(cal.add_business_days(_local_date(at), days))
-
-
-def _start_acknowledgement(case: Case, at: dt.datetime) -> None:
-    _start(case, Stage.ACKNOWLEDGE, at, _acknowledge_due(case, at), unit_id=case.unit_id)
-
-
-def _start_after_acknowledgement(case: Case, at: dt.datetime) -> None:
-    policy, cal = _policy(case), _calendar(case)
-    _start(
-        case, Stage.ASSIGN, at, cal.add_working_minutes(at, policy.assign_minutes),
-        unit_id=case.unit_id,
-    )  # fmt: skip
-    # The first report is due once per case; a run cancelled by a return does not count.
-    earlier = StageClock.objects.filter(case=case, stage=Stage.FIRST_PROGRESS)
-    if not earlier.exclude(outcome=Outcome.CANCELLED).exists():
-        first = cal.add_business_days(_local_date(at), policy.first_progress_days)
-        _start(case, Stage.FIRST_PROGRESS, at, cal.end_of_business_day(first), unit_id=case.unit_id)
-    if policy.periodic_reports:
-        _start_periodic(case, at)
-
-
-def _start_periodic(case: Case, at: dt.datetime) -> None:
-    if not _policy(case).periodic_reports:
-        return
-    due_day = next_report_day(_local_date(at))
-    due = _calendar(case).end_of_business_day(due_day)
-    _start(case, Stage.PERIODIC, at, due, unit_id=case.unit_id, business=False)
+    Pure: the one place the deadline rules live, shared by the clocks and the data
+    generator."""
+    day = to_bangkok(at).date()
+    if stage == Stage.SCREENING:
+        if policy.screening_rule == ScreeningRule.BUSINESS_DAY:
+            return cal.end_of_business_day(cal.add_business_days(day, 1)), True
+        return cal.add_working_minutes(at, policy.screening_minutes), True
+    if stage == Stage.ACKNOWLEDGE:
+        return cal.end_of_business_day(cal.add_business_days(day, policy.acknowledge_days)), True
+    if stage == Stage.ASSIGN:
+        return cal.add_working_minutes(at, policy.assign_minutes), True
+    if stage == Stage.FIRST_PROGRESS:
+        return cal.end_of_business_day(cal.add_business_days(day, policy.first_progress_days)), True
+    if stage == Stage.PERIODIC:
+        # A calendar date: a pause moves it by calendar time.
+        return cal.end_of_business_day(next_report_day(day)), False
+    if stage == Stage.RESOLVE:
+        if category is not None:
+            days, business = category.target_days, category.day_count == DayCount.BUSINESS
+        else:
+            days, business = policy.default_resolution_days, True
+        if business:
+            return cal.end_of_business_day(cal.add_business_days(day, days)), True
+        return at + dt.timedelta(days=days), False
+    if stage == Stage.CONFIRM:
+        return at + dt.timedelta(days=policy.confirm_days), False
+    raise ValueError(stage)
 
 
 def next_report_day(day: dt.date) -> dt.date:
@@ -158,23 +144,29 @@ def next_report_day(day: dt.date) -> dt.date:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def _start_resolution(case: Case, at: dt.datetime) -> None:
-    cal = _calendar(case)
-    category = case.category
-    if category is not None:
-        days, business = category.target_days, category.day_count == DayCount.BUSINESS
-    else:
-        days, business = _policy(case).default_resolution_days, True
-    if business:
-        due = cal.end_of_business_day(cal.add_business_days(_local_date(at), days))
-    else:
-        due = at + dt.timedelta(days=days)
-    _start(case, Stage.RESOLVE, at, due, unit_id=case.unit_id, business=business)
+def _begin(case: Case, stage: Stage, at: dt.datetime, *, unit_id: int | None) -> StageClock:
+    due, business = deadline(
+        stage,
+        at,
+        cal=calendar_for(case.organisation_id),
+        policy=SlaPolicy.for_organisation(case.organisation_id),
+        category=case.category if stage == Stage.RESOLVE else None,
+    )
+    return _start(case, stage, at, due, unit_id=unit_id, business=business)
 
 
-def _start_confirmation(case: Case, at: dt.datetime) -> None:
-    due = at + dt.timedelta(days=_policy(case).confirm_days)
-    _start(case, Stage.CONFIRM, at, due, unit_id=None, business=False)
+def _start_after_acknowledgement(case: Case, at: dt.datetime) -> None:
+    _begin(case, Stage.ASSIGN, at, unit_id=case.unit_id)
+    # The first report is due once per case; a run cancelled by a return does not count.
+    earlier = StageClock.objects.filter(case=case, stage=Stage.FIRST_PROGRESS)
+    if not earlier.exclude(outcome=Outcome.CANCELLED).exists():
+        _begin(case, Stage.FIRST_PROGRESS, at, unit_id=case.unit_id)
+    _start_periodic(case, at)
+
+
+def _start_periodic(case: Case, at: dt.datetime) -> None:
+    if SlaPolicy.for_organisation(case.organisation_id).periodic_reports:
+        _begin(case, Stage.PERIODIC, at, unit_id=case.unit_id)
 
 
 # ---------------------------------------------------------------------------
@@ -223,7 +215,7 @@ def pause(case: Case, at: dt.datetime) -> int:
 
 def resume(case: Case, at: dt.datetime) -> None:
     """Deadlines move later by the time paused: working time for business clocks."""
-    cal = _calendar(case)
+    cal = calendar_for(case.organisation_id)
     for clock in StageClock.objects.filter(
         case_id=case.pk, finished_at=None, paused_at__isnull=False
     ):
