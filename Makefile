@@ -11,12 +11,16 @@ venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,rq]'
 	touch $@
 
+# The task worker (notifications) and the SLA sweep run beside the server and stop with it.
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	@trap 'kill 0' EXIT INT TERM; \
+	DEBUG=$${DEBUG:-1} $(PY) manage.py db_worker --no-startup-delay & \
+	DEBUG=$${DEBUG:-1} $(PY) manage.py sla_sweep --every 60 & \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv

@@ -115,7 +115,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "th"
 LANGUAGES = [
@@ -156,10 +158,10 @@ RONGRIAN_DESCRIPTION_MAX_CHARS = env_int("RONGRIAN_DESCRIPTION_MAX_CHARS", 5000)
 
 # Background tasks (Django 6's tasks API through the django-tasks backport).
 # "db" needs no broker: `manage.py db_worker` runs them. "rq" uses Redis workers
-# (`pip install .[rq]`, then `manage.py rqworker default`). "immediate" runs them inline.
+# (`pip install .[rq]`, then `manage.py rqworker --job-class django_tasks_rq.Job default`). "immediate" runs them inline.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "db")
 if TASKS_BACKEND == "rq":
-    INSTALLED_APPS.append("django_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 elif TASKS_BACKEND == "immediate":

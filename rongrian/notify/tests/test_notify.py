@@ -192,3 +192,35 @@ def test_the_line_transport_pushes_to_the_user(settings: Any, gateway: str) -> N
     settings.LINE_CHANNEL_ACCESS_TOKEN = ""
     with pytest.raises(TransportError, match="not set"):
         LinePushTransport().send(Message("U1234", "s", "b"))
+
+
+def _redis_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="Redis is not running on 127.0.0.1:6379")
+def test_the_rq_backend_delivers_through_redis(demo: Any, settings: Any) -> None:
+    import django_rq
+    from django_tasks_rq.backend import Job
+    from rq import SimpleWorker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/15"}}
+    queue = django_rq.get_queue("default")
+    queue.empty()
+    n = notify.queue(
+        organisation_id=demo.org.pk, kind="status", channel="email", address="r@example.com",
+        subject="ผ่าน Redis", body="ข้อความ",
+    )  # fmt: skip
+    notify._enqueue([n.pk])
+    assert queue.count == 1
+    SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+    n.refresh_from_db()
+    assert n.status == DeliveryStatus.SENT
+    assert mail.outbox[-1].to == ["r@example.com"]
