@@ -158,7 +158,8 @@ RONGRIAN_DESCRIPTION_MAX_CHARS = env_int("RONGRIAN_DESCRIPTION_MAX_CHARS", 5000)
 
 # Background tasks (Django 6's tasks API through the django-tasks backport).
 # "db" needs no broker: `manage.py db_worker` runs them. "rq" uses Redis workers
-# (`pip install .[rq]`, then `manage.py rqworker --job-class django_tasks_rq.Job default`). "immediate" runs them inline.
+# (`pip install .[rq]`, then `manage.py rqworker --job-class django_tasks_rq.Job default`).
+# "immediate" runs them inline.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "db")
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
