@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages venv clean
+.PHONY: run test lint format messages venv clean bench
 
 venv: $(VENV)/.installed
 
@@ -41,3 +41,7 @@ messages: venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Benchmarks: BENCH_CASES (default 1,000,000; BENCH_QUICK=1 for 100,000), BENCH_DBS.
+bench: venv
+	$(PY) bench/run.py

@@ -170,3 +170,26 @@ def test_two_concurrent_sweeps_escalate_each_stage_once() -> None:
     assert level1.values("clock").distinct().count() == expected
     assert all(r.level1 > 0 for r in results), "both sweeps should have found work"
     assert Notification.objects.filter(kind="escalation").count() == expected
+
+
+def test_a_sweep_that_dies_halfway_leaves_nothing_half_done(
+    demo: Any, make_case: Any, monkeypatch: Any
+) -> None:
+    from rongrian.notify import services as notify
+
+    with at(bkk(2026, 11, 23, 9, 0)):
+        cases = [make_case() for _ in range(3)]
+    real = notify.queue_many
+
+    def crash(messages: Any) -> Any:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(notify, "queue_many", crash)
+    with pytest.raises(RuntimeError):
+        sweep(now=bkk(2026, 11, 23, 10, 0))
+    assert Escalation.objects.count() == 0
+    assert not StageClock.objects.filter(escalation_level__gt=0).exists()
+
+    monkeypatch.setattr(notify, "queue_many", real)
+    assert sweep(now=bkk(2026, 11, 23, 10, 0)).level1 == 3
+    assert Escalation.objects.filter(case__in=cases).count() == 3
