@@ -21,7 +21,7 @@ from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongrian.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -110,7 +110,7 @@ def sweep() -> list[dict[str, Any]]:
             seconds=time.perf_counter() - t0,
             escalations=first.level1 + first.level2,
             auto_closed=first.auto_closed,
-        )  # fmt: skip
+        )
     )
     timings = []
     for minute in range(1, 6):
@@ -124,7 +124,7 @@ def sweep() -> list[dict[str, Any]]:
             seconds=statistics.median(timings),
             p99_seconds=max(timings),
             escalations=result.level1 + result.level2,
-        )  # fmt: skip
+        )
     )
     rows[-1]["peak_rss_mb"] = peak_rss_mb()
     return rows
