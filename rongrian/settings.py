@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "rongrian.cases",
     "rongrian.sla",
     "rongrian.notify",
+    "rongrian.intake",
+    "rongrian.tracking",
+    "rongrian.surveys",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -155,6 +158,36 @@ LOGGING = {
 
 # Case text limits: long enough for a detailed complaint, short enough to refuse junk.
 RONGRIAN_DESCRIPTION_MAX_CHARS = env_int("RONGRIAN_DESCRIPTION_MAX_CHARS", 5000)
+# Photos: how many per complaint, bytes per photo, longest edge kept.
+RONGRIAN_MAX_PHOTOS = env_int("RONGRIAN_MAX_PHOTOS", 5)
+RONGRIAN_MAX_UPLOAD_BYTES = env_int("RONGRIAN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+RONGRIAN_PHOTO_MAX_EDGE = env_int("RONGRIAN_PHOTO_MAX_EDGE", 2560)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The address citizens reach the site at, for links in receipts and messages.
+RONGRIAN_PUBLIC_URL = env_str("RONGRIAN_PUBLIC_URL", "http://127.0.0.1:8000")
+# Map tiles for the location pin; empty means no tiles (the pin still works on a blank map).
+RONGRIAN_MAP_TILES = env_str("RONGRIAN_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+RONGRIAN_MAP_ATTRIBUTION = env_str("RONGRIAN_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+# Public endpoints: attempts per client address per window (seconds).
+RONGRIAN_SUBMIT_LIMIT = env_int("RONGRIAN_SUBMIT_LIMIT", 20)
+RONGRIAN_SUBMIT_WINDOW = env_int("RONGRIAN_SUBMIT_WINDOW", 600)
+RONGRIAN_TRACK_FAIL_LIMIT = env_int("RONGRIAN_TRACK_FAIL_LIMIT", 10)
+RONGRIAN_TRACK_FAIL_WINDOW = env_int("RONGRIAN_TRACK_FAIL_WINDOW", 900)
+# Behind a reverse proxy, the header that carries the client's address.
+RONGRIAN_CLIENT_IP_HEADER = env_str("RONGRIAN_CLIENT_IP_HEADER", "")
+
+# Cache: rate limits and throttles. Local memory per process by default; Redis shares
+# them across processes and machines.
+if os.environ.get("CACHE_URL", "").startswith("redis"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background tasks (Django 6's tasks API through the django-tasks backport).
 # "db" needs no broker: `manage.py db_worker` runs them. "rq" uses Redis workers

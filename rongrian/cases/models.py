@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -52,6 +53,13 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return qs
 
 
+TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+
+
 def _description_limit() -> list[MaxLengthValidator]:
     return [MaxLengthValidator(settings.RONGRIAN_DESCRIPTION_MAX_CHARS)]
 
@@ -66,6 +74,11 @@ class Case(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"), editable=False)
     receipt_seq = models.PositiveIntegerField(editable=False)
     # NULL, not "", when absent: the unique constraint must ignore cases without a key.
+    # The second factor printed on the receipt: with the receipt number it opens the
+    # public tracking page (the last 4 digits of the phone work too).
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=12, default=new_tracking_code, editable=False
+    )
     idempotency_key = models.CharField(  # noqa: DJ001
         max_length=64, null=True, blank=True, editable=False
     )

@@ -10,12 +10,14 @@ event, all in one transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -28,10 +30,10 @@ from rongrian.org.models import ExternalAgency, Organisation, Staff, Unit
 from rongrian.sla import clocks as sla_clocks
 
 from . import receipts
-from .choices import Action, Channel, Status
+from .choices import Action, AttachmentKind, Channel, Status
 from .exceptions import InvalidInput, NotPermitted, StaleCase
 from .lifecycle import CITIZEN, SYSTEM, TERMINAL, actions_from, find_transition
-from .models import Case, CaseEvent
+from .models import Attachment, Case, CaseEvent
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,16 @@ class Actor:
     @property
     def user_id(self) -> int | None:
         return self.staff.user_id if self.staff else None
+
+
+@dataclass(frozen=True)
+class NewFile:
+    """A checked upload (see intake.uploads) to store with a timeline event."""
+
+    name: str
+    content_type: str
+    data: bytes
+    kind: str = AttachmentKind.PHOTO
 
 
 CITIZEN_ACTOR = Actor(role=CITIZEN)
@@ -76,6 +88,7 @@ def create_case(
     received_at: dt.datetime | None = None,
     by: Staff | None = None,
     idempotency_key: str | None = None,
+    files: Sequence[NewFile] = (),
 ) -> Case:
     """Record a new complaint with its receipt number and first timeline event.
 
@@ -113,7 +126,7 @@ def create_case(
     )
     case.full_clean(exclude=["receipt_no", "fiscal_year", "receipt_seq"])
     try:
-        with transaction.atomic():
+        with _removing_files_on_error() as stored, transaction.atomic():
             case.fiscal_year, case.receipt_seq, case.receipt_no = receipts.allocate(
                 organisation, case.received_at
             )
@@ -127,6 +140,7 @@ def create_case(
                 at=case.received_at,
                 data={"channel": str(channel)},
             )
+            _store_files(case, event, files, stored)
             _after_event(case, event)
     except IntegrityError:
         if idempotency_key:
@@ -271,10 +285,14 @@ def start_work(case: Case, *, by: Staff, note: str = "") -> Case:
     return _transition(case, Action.START, Actor.of(by), note=note)
 
 
-def report_progress(case: Case, *, note: str, by: Staff, public: bool = True) -> Case:
+def report_progress(
+    case: Case, *, note: str, by: Staff, public: bool = True, files: Sequence[NewFile] = ()
+) -> Case:
     if not note.strip():
         raise InvalidInput(_("Write what was done so far."))
-    return _transition(case, Action.PROGRESS, Actor.of(by), note=note, is_public=public)
+    return _transition(
+        case, Action.PROGRESS, Actor.of(by), note=note, is_public=public, files=files
+    )
 
 
 def hold(case: Case, *, reason: str, by: Staff) -> Case:
@@ -286,7 +304,8 @@ def resume(case: Case, *, by: Staff, note: str = "") -> Case:
     return _transition(case, Action.RESUME, Actor.of(by), note=note)
 
 
-def resolve(case: Case, *, result: str, by: Staff) -> Case:
+def resolve(case: Case, *, result: str, by: Staff, files: Sequence[NewFile] = ()) -> Case:
+    """The work is done; `files` are the after-photos the complainant will see."""
     now = timezone.now()
     return _transition(
         case,
@@ -295,6 +314,7 @@ def resolve(case: Case, *, result: str, by: Staff) -> Case:
         reason=result,
         changes={"resolution": result.strip(), "resolved_at": now},
         at=now,
+        files=[NewFile(f.name, f.content_type, f.data, AttachmentKind.AFTER) for f in files],
     )
 
 
@@ -356,6 +376,44 @@ def add_note(case: Case, *, text: str, by: Staff, public: bool = False) -> Case:
     return _record(case, actor, note=text, is_public=public)
 
 
+def set_updates(case: Case, *, channel: str, address: str) -> Case:
+    """The complainant asks to be told of progress, by SMS, e-mail or LINE."""
+    field = {
+        "sms": "complainant_phone",
+        "email": "complainant_email",
+        "line": "complainant_line_id",
+    }
+    if channel not in field:
+        raise InvalidInput(_("Choose how we should tell you."))
+    with _reloading(case), transaction.atomic():
+        _write(case, {"wants_updates": True, "update_channel": channel, field[channel]: address})
+        case.refresh_from_db()
+        _append_event(
+            case,
+            action=Action.NOTE,
+            from_status=case.status,
+            to_status=case.status,
+            actor=CITIZEN_ACTOR,
+            note=_("The complainant asked to be told of progress."),
+            data={"updates_by": channel},
+            is_public=False,
+        )
+    return case
+
+
+def expect_version(case: Case, version: str | int | None) -> None:
+    """A page acts on the case as it showed it: if it changed since, say so before anything
+    else (the table's refusal for the new status would only confuse)."""
+    if version in (None, ""):
+        return
+    try:
+        shown = int(version)
+    except (TypeError, ValueError):
+        raise StaleCase() from None
+    if shown != case.version:
+        raise StaleCase()
+
+
 # ---------------------------------------------------------------------------
 # What a person may do now
 
@@ -385,6 +443,7 @@ def _transition(
     data: dict[str, Any] | None = None,
     is_public: bool = True,
     at: dt.datetime | None = None,
+    files: Sequence[NewFile] = (),
 ) -> Case:
     row = find_transition(action, case.status, actor.role)
     if row.needs_reason and not reason.strip():
@@ -397,7 +456,7 @@ def _transition(
         fields["held_from"] = case.status
     elif case.status == Status.ON_HOLD:
         fields["held_from"] = ""
-    with _reloading(case), transaction.atomic():
+    with _reloading(case), _removing_files_on_error() as stored, transaction.atomic():
         _write(case, fields)
         case.refresh_from_db()
         event = _append_event(
@@ -412,6 +471,7 @@ def _transition(
             is_public=is_public,
             at=at,
         )
+        _store_files(case, event, files, stored)
         _after_event(case, event)
     return case
 
@@ -451,6 +511,38 @@ def _reloading(case: Case) -> Iterator[None]:
         with suppress(Case.DoesNotExist):
             case.refresh_from_db()
         raise
+
+
+@contextmanager
+def _removing_files_on_error() -> Iterator[list[Attachment]]:
+    """Bytes written to storage are not part of the database transaction: if the change
+    fails after they were written, delete them again so no orphan outlives it."""
+    stored: list[Attachment] = []
+    try:
+        yield stored
+    except BaseException:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+
+
+def _store_files(
+    case: Case, event: CaseEvent, files: Sequence[NewFile], stored: list[Attachment]
+) -> None:
+    for new in files:
+        attachment = Attachment(
+            case=case,
+            event=event,
+            kind=new.kind,
+            original_name=new.name[:255],
+            content_type=new.content_type,
+            size=len(new.data),
+            sha256=hashlib.sha256(new.data).hexdigest(),
+            uploaded_by_id=event.actor_id,
+        )
+        attachment.file.save(new.name, ContentFile(new.data), save=False)
+        stored.append(attachment)
+        attachment.save()
 
 
 def _after_event(case: Case, event: CaseEvent) -> None:

@@ -16,6 +16,7 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Kind(models.TextChoices):
+    RECEIPT = "receipt", _("Receipt")
     STATUS = "status", _("Case status changed")
     ASSIGNMENT = "assignment", _("Work assigned")
     ESCALATION = "escalation", _("Overdue work escalated")

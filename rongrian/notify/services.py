@@ -84,6 +84,9 @@ def on_event(case: Case, event: CaseEvent) -> None:
     """Called by cases.services for every timeline event, inside its transaction."""
     from rongrian.cases.choices import Action
 
+    if event.action == Action.RECEIVE:
+        send_receipt(case)
+        return
     if event.action == Action.ASSIGN and case.assignee_id is not None:
         tell_assignee(case, case.assignee)
     if (
@@ -93,6 +96,33 @@ def on_event(case: Case, event: CaseEvent) -> None:
         and (event.from_status != event.to_status or event.action == Action.PROGRESS)
     ):
         tell_complainant(case, event)
+
+
+def send_receipt(case: Case) -> Notification | None:
+    """The receipt number and tracking link, wherever the complainant gave a contact."""
+    contact = complainant_contact(case)
+    if contact is None:
+        return None
+    from rongrian.tracking.access import tracking_url
+
+    with translation.override(case.language or settings.LANGUAGE_CODE):
+        subject = _("Complaint received: %(receipt)s") % {"receipt": case.receipt_no}
+        body = "\n".join(
+            [
+                str(subject),
+                str(_("Tracking code: %(code)s") % {"code": case.tracking_code}),
+                str(_("Follow it here: %(url)s") % {"url": tracking_url(case)}),
+            ]
+        )
+    return queue(
+        organisation_id=case.organisation_id,
+        case=case,
+        kind=Kind.RECEIPT,
+        channel=contact[0],
+        address=contact[1],
+        subject=str(subject),
+        body=body,
+    )
 
 
 def tell_complainant(case: Case, event: CaseEvent) -> Notification | None:

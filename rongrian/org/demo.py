@@ -285,6 +285,8 @@ def load_demo() -> tuple[Organisation, bool]:
             name_my="လမ်ပန်မြို့တော်စည်ပင် (နမူနာ)",
             hotline="1132",
             email="complaints@lampang.example",
+            latitude="18.288800",
+            longitude="99.490800",
         )
         units: dict[str, Unit] = {}
         for code, parent, th, en, my in UNITS:

@@ -43,6 +43,19 @@ class Organisation(TranslatedName):
     )
     hotline = models.CharField(_("hotline"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # Where the map opens on the complaint form.
+    latitude = models.DecimalField(
+        _("map centre latitude"), max_digits=9, decimal_places=6, default=13.7563
+    )
+    longitude = models.DecimalField(
+        _("map centre longitude"), max_digits=9, decimal_places=6, default=100.5018
+    )
+    privacy_notice = models.TextField(
+        _("privacy notice"),
+        blank=True,
+        help_text=_("Shown to citizens who give contact details (PDPA). A standard text "
+                    "is shown when empty."),
+    )  # fmt: skip
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

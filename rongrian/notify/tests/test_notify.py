@@ -51,7 +51,7 @@ def test_it_tells_a_complainant_who_asked_in_their_language(
     )
     with django_capture_on_commit_callbacks(execute=True):
         s.forward(case, to_unit=demo.unit("ENG-ELEC"), by=demo.intake)
-    sms = Notification.objects.get(channel="sms")
+    sms = Notification.objects.get(channel="sms", kind="status")
     assert sms.address == "0812345678"
     assert sms.subject == f"เรื่องร้องเรียน {case.receipt_no} ของท่าน: ส่งต่อหน่วยงานแล้ว"
     assert "1132" in sms.body
@@ -61,14 +61,17 @@ def test_it_tells_a_complainant_who_asked_in_their_language(
 def test_it_says_nothing_to_a_complainant_who_did_not_ask(demo: Any, make_case: Any) -> None:
     case = make_case(complainant_phone="0812345678", wants_updates=False)
     s.forward(case, to_unit=demo.unit("ENG-ELEC"), by=demo.intake)
-    assert not Notification.objects.filter(recipient=None).exists()
+    # The receipt goes where a contact was given; progress news only on request.
+    assert list(Notification.objects.filter(recipient=None).values_list("kind", flat=True)) == [
+        "receipt"
+    ]
 
 
 def test_internal_steps_are_not_news_to_the_complainant(demo: Any, make_case: Any) -> None:
     case = make_case(complainant_email="a@example.com", wants_updates=True, language="en")
     case = s.forward(case, to_unit=demo.unit("ENG-ELEC"), by=demo.intake)
     s.acknowledge(case, by=demo.head_elec)
-    assert list(Notification.objects.values_list("subject", flat=True)) == [
+    assert list(Notification.objects.filter(kind="status").values_list("subject", flat=True)) == [
         f"Your complaint {case.receipt_no}: Forwarded to unit"
     ]
 

@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+import re
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from rongrian.cases.choices import Channel
+from rongrian.catalog.models import Category
+from rongrian.org.models import Organisation
+
+# Thailand with a margin: a pin outside is a slip of the finger, not a complaint here.
+LAT_RANGE = (Decimal("5.5"), Decimal("20.6"))
+LON_RANGE = (Decimal("97.3"), Decimal("105.7"))
+UPDATE_CHANNELS = [("sms", _("SMS")), ("email", _("E-mail")), ("line", _("LINE"))]
+
+
+def normalise_phone(value: str) -> str:
+    """Digits only, +66 written as 0; refuses what is not a Thai phone number."""
+    digits = re.sub(r"[\s\-().]", "", value or "")
+    if digits.startswith("+66"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("66") and len(digits) in (10, 11):
+        digits = "0" + digits[2:]
+    if digits and not re.fullmatch(r"0\d{8,9}", digits):
+        raise forms.ValidationError(
+            _("This is not a phone number. Write it like 0812345678 or 054-237200."),
+            code="phone",
+        )
+    return digits
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ComplaintForm(forms.Form):
+    """The public complaint form; the counter form adds the channel and caller."""
+
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(),
+        required=False,
+        label=_("What is the problem about?"),
+        empty_label=_("Not sure / something else"),
+        widget=forms.RadioSelect,
+    )
+    description = forms.CharField(
+        label=_("Describe the problem"),
+        max_length=settings.RONGRIAN_DESCRIPTION_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Describe the problem.")},
+        help_text=_("What is wrong, since when, and exactly where (landmarks help)."),
+    )
+    photos = forms.FileField(
+        label=_("Photos (up to 5)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}),
+    )
+    address = forms.CharField(
+        label=_("Place"),
+        max_length=500,
+        required=False,
+        help_text=_("Street, soi, house number or landmark."),
+    )
+    latitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
+    name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    line_id = forms.CharField(label=_("LINE ID"), max_length=100, required=False)
+    wants_updates = forms.BooleanField(label=_("Tell me about progress"), required=False)
+    update_channel = forms.ChoiceField(
+        label=_("Tell me by"), choices=UPDATE_CHANNELS, required=False, widget=forms.RadioSelect
+    )
+    consent = forms.BooleanField(required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # Left empty by people; bots fill every field.
+    website = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["category"].queryset = (
+            Category.objects.active()
+            .filter(organisation=organisation)
+            .order_by("sort_order", "code")
+        )
+
+    def clean_description(self) -> str:
+        text = self.cleaned_data["description"].strip()
+        if not text:
+            raise forms.ValidationError(_("Describe the problem."), code="required")
+        return text
+
+    def clean_phone(self) -> str:
+        return normalise_phone(self.cleaned_data.get("phone", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if (lat is None) != (lon is None):
+            self.add_error("address", _("The map pin was incomplete; set it again."))
+        elif lat is not None and not (
+            LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]
+        ):
+            self.add_error(
+                "address",
+                _("The map pin is outside Thailand. Move it to the place of the problem."),
+            )
+        contacts = {
+            "sms": data.get("phone"),
+            "email": data.get("email"),
+            "line": data.get("line_id"),
+        }
+        if data.get("wants_updates"):
+            channel = data.get("update_channel") or next((c for c, v in contacts.items() if v), "")
+            if not channel:
+                self.add_error(
+                    "update_channel",
+                    _("Give a phone number, e-mail or LINE ID so we can tell you."),
+                )
+            elif not contacts.get(channel):
+                field = {"sms": "phone", "email": "email", "line": "line_id"}[channel]
+                self.add_error(
+                    field,
+                    _("Fill this in to be told by %(channel)s.")
+                    % {"channel": dict(UPDATE_CHANNELS)[channel]},
+                )
+            data["update_channel"] = channel
+        if self.requires_consent(data) and not data.get("consent"):
+            self.add_error("consent", _("Tick to agree, or leave your contact details out."))
+        return data
+
+    def requires_consent(self, data: dict[str, Any]) -> bool:
+        return any(data.get(f) for f in ("name", "phone", "email", "line_id"))
+
+    def case_fields(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "category": d.get("category"),
+            "description": d["description"],
+            "address": d.get("address", ""),
+            "latitude": d.get("latitude"),
+            "longitude": d.get("longitude"),
+            "complainant_name": d.get("name", ""),
+            "complainant_phone": d.get("phone", ""),
+            "complainant_email": d.get("email", ""),
+            "complainant_line_id": d.get("line_id", ""),
+            "wants_updates": bool(d.get("wants_updates")),
+            "update_channel": d.get("update_channel", "") if d.get("wants_updates") else "",
+            "idempotency_key": d["idempotency_key"],
+        }
+
+
+class CounterForm(ComplaintForm):
+    """Walk-in and hotline entry by an officer: the citizen consents by talking to us."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.WALK_IN, Channel.WALK_IN.label)],
+    )
+    save_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].label = _("Caller's phone")
+        self.fields["name"].label = _("Caller's name")
+        self.fields["wants_updates"].label = _("Caller wants updates")
+        self.fields["category"].widget = forms.Select()
+        self.fields["category"].empty_label = _("— not sure —")
+
+    def requires_consent(self, data: dict[str, Any]) -> bool:
+        return False  # asked aloud by the officer; see the script on the form

@@ -1,0 +1,75 @@
+"""Taking complaints in: from citizens on the web, from officers at the counter and phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from rongrian.cases.choices import Channel
+from rongrian.cases.lifecycle import OPEN
+from rongrian.cases.models import Case
+from rongrian.cases.services import create_case
+from rongrian.catalog.models import Category
+from rongrian.org.models import Organisation, Staff
+
+from .forms import ComplaintForm
+from .uploads import CheckedPhoto
+
+DUPLICATE_DAYS = 30
+DUPLICATE_METRES = 300
+
+
+def submit(
+    *,
+    organisation: Organisation,
+    form: ComplaintForm,
+    photos: list[CheckedPhoto],
+    channel: str = Channel.WEB,
+    by: Staff | None = None,
+    language: str = "th",
+) -> Case:
+    """Record a validated complaint with its photos; a retried form returns the first case."""
+    return create_case(
+        organisation=organisation,
+        channel=channel,
+        by=by,
+        language=language,
+        files=[p.as_new_file() for p in photos],
+        **form.case_fields(),
+    )
+
+
+def possible_duplicates(
+    *,
+    organisation: Organisation,
+    category: Category | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    phone: str = "",
+    now: dt.datetime | None = None,
+    limit: int = 5,
+) -> list[Case]:
+    """Open cases of the last 30 days that may be the same problem: same category within
+    300 m of the pin, or from the same caller."""
+    since = (now or timezone.now()) - dt.timedelta(days=DUPLICATE_DAYS)
+    base = Case.objects.filter(
+        organisation=organisation, status__in=OPEN, received_at__gte=since
+    ).select_related("category")
+    match = Q(pk__in=[])
+    if category is not None and latitude is not None and longitude is not None:
+        dlat = Decimal(DUPLICATE_METRES / 111_320)
+        dlon = Decimal(
+            DUPLICATE_METRES / (111_320 * max(math.cos(math.radians(float(latitude))), 0.01))
+        )
+        match |= Q(
+            category=category,
+            latitude__range=(latitude - dlat, latitude + dlat),
+            longitude__range=(longitude - dlon, longitude + dlon),
+        )
+    if phone:
+        match |= Q(complainant_phone=phone)
+    return list(base.filter(match).order_by("-received_at")[:limit])

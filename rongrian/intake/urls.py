@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+urlpatterns = [
+    path("complaint/", views.complaint, name="complaint"),
+    path("complaint/<str:org_code>/", views.complaint, name="complaint-org"),
+    path("receipt/<str:receipt_no>/<str:code>/", views.receipt, name="receipt"),
+    path("counter/", views.counter, name="counter"),
+    path("counter/duplicates/", views.duplicates, name="duplicates"),
+]

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from rongrian.cases.choices import Channel
+from rongrian.cases.models import Case
+from rongrian.common import ratelimit
+from rongrian.org.access import staff_required
+from rongrian.org.choices import Role
+from rongrian.org.models import Organisation
+from rongrian.tracking.access import grant, tracking_url
+
+from . import services
+from .forms import ComplaintForm, CounterForm
+from .uploads import UploadError, check_photos
+
+
+def _organisation(code: str | None) -> Organisation | None:
+    active = Organisation.objects.filter(is_active=True)
+    if code:
+        return get_object_or_404(active, code=code.upper())
+    only = list(active[:2])
+    return only[0] if len(only) == 1 else None
+
+
+def _form_context(organisation: Organisation, form: ComplaintForm, **extra: Any) -> dict[str, Any]:
+    return {
+        "organisation": organisation,
+        "form": form,
+        "map_tiles": settings.RONGRIAN_MAP_TILES,
+        "map_attribution": settings.RONGRIAN_MAP_ATTRIBUTION,
+        "max_photos": settings.RONGRIAN_MAX_PHOTOS,
+        "max_mb": settings.RONGRIAN_MAX_UPLOAD_BYTES // 1_048_576,
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def complaint(request: HttpRequest, org_code: str | None = None) -> HttpResponse:
+    """The public complaint form: no sign-in, Thai first, works on a phone."""
+    organisation = _organisation(org_code)
+    if organisation is None:
+        return render(
+            request,
+            "intake/choose_organisation.html",
+            {"organisations": Organisation.objects.filter(is_active=True)},
+        )
+    if request.method == "GET":
+        return render(
+            request,
+            "intake/form.html",
+            _form_context(organisation, ComplaintForm(organisation=organisation)),
+        )
+
+    form = ComplaintForm(request.POST, organisation=organisation)
+    attempts = ratelimit.hit(
+        f"submit:{ratelimit.client_ip(request)}", window=settings.RONGRIAN_SUBMIT_WINDOW
+    )
+    if attempts > settings.RONGRIAN_SUBMIT_LIMIT:
+        form.is_valid()
+        context = _form_context(organisation, form, too_many=True)
+        return render(request, "intake/form.html", context, status=429)
+    photos_error = ""
+    photos = []
+    if form.is_valid():
+        try:
+            photos = check_photos(request.FILES.getlist("photos"))
+        except UploadError as exc:
+            photos_error = str(exc)
+    if not form.is_valid() or photos_error or form.cleaned_data.get("website"):
+        if photos_error:
+            form.add_error("photos", photos_error)
+        return render(request, "intake/form.html", _form_context(organisation, form), status=400)
+    try:
+        case = services.submit(
+            organisation=organisation,
+            form=form,
+            photos=photos,
+            channel=Channel.WEB,
+            language=(get_language() or "th")[:2],
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+        return render(request, "intake/form.html", _form_context(organisation, form), status=400)
+    grant(request, case)
+    return redirect("intake:receipt", receipt_no=case.receipt_no, code=case.tracking_code)
+
+
+def receipt(request: HttpRequest, receipt_no: str, code: str) -> HttpResponse:
+    """The receipt: number, tracking code and a QR code that opens the tracking page."""
+    case = (
+        Case.objects.select_related("organisation", "category")
+        .filter(receipt_no=receipt_no, tracking_code=code.upper())
+        .first()
+    )
+    if case is None:
+        raise Http404
+    grant(request, case)
+    link = tracking_url(case)
+    qr = segno.make(link, error="m").svg_inline(scale=4, title=_("Scan to follow your complaint"))
+    return render(
+        request,
+        "intake/receipt.html",
+        {
+            "case": case,
+            "qr_svg": qr,
+            "tracking_link": link,
+            "autoprint": request.GET.get("print") == "1",
+        },
+    )
+
+
+COUNTER_ROLES = [Role.INTAKE, Role.COUNTER, Role.SUPERVISOR]
+
+
+@staff_required(roles=COUNTER_ROLES)
+@require_http_methods(["GET", "POST"])
+def counter(request: HttpRequest) -> HttpResponse:
+    """Walk-in and hotline entry: one keyboard-driven form that shows possible duplicates
+    before saving."""
+    staff = request.staff  # type: ignore[attr-defined]
+    organisation = staff.organisation
+    if request.method == "GET":
+        channel = request.GET.get("channel", Channel.PHONE)
+        form = CounterForm(organisation=organisation, initial={"channel": channel})
+        return render(request, "intake/counter.html", {"form": form, "organisation": organisation})
+    form = CounterForm(request.POST, organisation=organisation)
+    photos, duplicates = [], []
+    if form.is_valid():
+        try:
+            photos = check_photos(request.FILES.getlist("photos"))
+        except UploadError as exc:
+            form.add_error("photos", str(exc))
+    if form.is_valid() and not form.cleaned_data.get("save_anyway"):
+        duplicates = services.possible_duplicates(
+            organisation=organisation,
+            category=form.cleaned_data.get("category"),
+            latitude=form.cleaned_data.get("latitude"),
+            longitude=form.cleaned_data.get("longitude"),
+            phone=form.cleaned_data.get("phone", ""),
+        )
+    if not form.is_valid() or duplicates:
+        context = {"form": form, "organisation": organisation, "duplicates": duplicates}
+        return render(request, "intake/counter.html", context, status=200 if duplicates else 400)
+    try:
+        case = services.submit(
+            organisation=organisation,
+            form=form,
+            photos=photos,
+            channel=form.cleaned_data["channel"],
+            by=staff,
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+        return render(
+            request, "intake/counter.html", {"form": form, "organisation": organisation}, status=400
+        )
+    url = reverse(
+        "intake:receipt", kwargs={"receipt_no": case.receipt_no, "code": case.tracking_code}
+    )
+    return redirect(f"{url}?print=1" if case.channel == Channel.WALK_IN else url)
+
+
+@staff_required(roles=COUNTER_ROLES)
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """The possible-duplicates panel, refreshed while the officer types (htmx)."""
+    staff = request.staff  # type: ignore[attr-defined]
+    form = CounterForm(request.GET, organisation=staff.organisation)
+    form.is_valid()  # only the parts that parse are used
+    data = form.cleaned_data
+    found = services.possible_duplicates(
+        organisation=staff.organisation,
+        category=data.get("category"),
+        latitude=data.get("latitude"),
+        longitude=data.get("longitude"),
+        phone=data.get("phone", "") if "phone" not in form.errors else "",
+    )
+    return render(request, "intake/_duplicates.html", {"duplicates": found})

@@ -1,0 +1,175 @@
+"""The complainant's own page: opened with the receipt, throttled, and free of anyone's data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from rongrian.cases import services as s
+from rongrian.cases.choices import Status
+from rongrian.cases.services import NewFile
+from rongrian.intake.tests.images import jpeg_with_gps
+from rongrian.surveys.models import Rating
+
+
+@pytest.fixture(autouse=True)
+def _clear_throttles() -> Any:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def case(make_case: Any) -> Any:
+    return make_case(
+        complainant_name="สมหญิง ใจงาม",
+        complainant_phone="0891234567",
+        complainant_email="somying@example.com",
+        complainant_line_id="somying.line",
+        address="ซอยสุขใจ 3",
+    )
+
+
+def open_page(client: Client, case: Any, code: str | None = None) -> Any:
+    return client.post(
+        "/track/", {"receipt_no": case.receipt_no, "code": code or case.tracking_code}, follow=True
+    )
+
+
+def test_the_receipt_and_code_open_the_page(client: Client, case: Any) -> None:
+    response = open_page(client, case)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == f"/track/{case.receipt_no}/"
+    assert "รับเรื่องแล้ว" in html and "ซอยสุขใจ 3" in html
+    assert "คัดกรองและส่งต่อ" in html  # the stage it waits for, with its deadline
+
+
+def test_the_last_four_digits_of_the_phone_also_work(client: Client, case: Any) -> None:
+    assert open_page(client, case, "4567").redirect_chain[-1][0] == f"/track/{case.receipt_no}/"
+
+
+def test_the_qr_link_opens_the_page(client: Client, case: Any) -> None:
+    response = client.get(f"/t/{case.receipt_no}/{case.tracking_code}/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/track/{case.receipt_no}/"
+
+
+def test_without_the_code_there_is_no_page(client: Client, case: Any) -> None:
+    response = client.get(f"/track/{case.receipt_no}/")
+    assert response.status_code == 302 and response["Location"].startswith("/track/?receipt_no=")
+
+
+def test_wrong_guesses_are_throttled(client: Client, case: Any, settings: Any) -> None:
+    settings.RONGRIAN_TRACK_FAIL_LIMIT = 5
+    for guess in range(5):
+        assert open_page(client, case, f"WRONG{guess}").status_code == 404
+    response = open_page(client, case)  # even the right code is refused now
+    assert response.status_code == 429
+    assert "ลองผิดหลายครั้งเกินไป" in response.content.decode()
+
+
+def test_the_page_shows_no_personal_data_staff_names_or_internal_notes(
+    client: Client, case: Any, demo: Any
+) -> None:
+    case = s.forward(case, to_unit=demo.unit("ENG-ELEC"), by=demo.intake)
+    s.add_note(case, text="ผู้ร้องเคยร้องเรื่องนี้หลายครั้ง โทรตามยาก", by=demo.supervisor)
+    case = s.acknowledge(case, by=demo.head_elec)
+    case = s.assign(case, to=demo.officer_elec, by=demo.head_elec)
+    case = s.report_progress(
+        case, note="ภายใน: รอเบิกหลอดจากคลัง", by=demo.officer_elec, public=False
+    )
+    case = s.report_progress(case, note="สั่งอุปกรณ์แล้ว จะเข้าซ่อมพรุ่งนี้", by=demo.officer_elec)
+    html = open_page(client, case).content.decode()
+    for secret in [
+        "สมหญิง", "0891234567", "somying@example.com", "somying.line",  # the complainant
+        "โทรตามยาก", "รอเบิกหลอด",  # internal notes
+        "สมชาย", "officer_elec", "ประเสริฐ", "head_elec", "สมใจ",  # staff
+    ]:  # fmt: skip
+        assert secret not in html, secret
+    assert "สั่งอุปกรณ์แล้ว จะเข้าซ่อมพรุ่งนี้" in html  # the public progress note
+
+
+def _resolved(case: Any, demo: Any) -> Any:
+    case = s.forward(case, to_unit=demo.unit("ENG-ELEC"), by=demo.intake)
+    case = s.assign(s.acknowledge(case, by=demo.head_elec), to=demo.officer_elec, by=demo.head_elec)
+    photo = jpeg_with_gps("after.jpg")
+    return s.resolve(
+        case, result="เปลี่ยนหลอดไฟใหม่แล้ว", by=demo.officer_elec,
+        files=[NewFile("after.jpg", "image/jpeg", photo.read())],
+    )  # fmt: skip
+
+
+def test_the_after_photo_is_shown_to_the_complainant_only(
+    client: Client, case: Any, demo: Any
+) -> None:
+    case = _resolved(case, demo)
+    html = open_page(client, case).content.decode()
+    after = case.attachments.get(kind="after")
+    url = f"/track/{case.receipt_no}/photo/{after.pk}/"
+    assert url in html and "เปลี่ยนหลอดไฟใหม่แล้ว" in html
+    assert client.get(url).status_code == 200
+    assert Client().get(url).status_code == 404  # another browser without the code
+
+
+def test_the_complainant_confirms_the_fix(client: Client, case: Any, demo: Any) -> None:
+    case = _resolved(case, demo)
+    open_page(client, case)
+    client.post(f"/track/{case.receipt_no}/confirm/", {"version": case.version})
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED
+
+
+def test_the_complainant_disputes_the_fix(client: Client, case: Any, demo: Any) -> None:
+    case = _resolved(case, demo)
+    open_page(client, case)
+    response = client.post(f"/track/{case.receipt_no}/dispute/", {"reason": ""}, follow=True)
+    assert "บอกเราว่ายังมีอะไรไม่เรียบร้อย" in response.content.decode()
+    client.post(
+        f"/track/{case.receipt_no}/dispute/", {"reason": "ไฟยังดับอยู่", "version": case.version}
+    )
+    case.refresh_from_db()
+    assert case.status == Status.REOPENED and case.reopen_count == 1
+    assert case.events.get(action="reopen").reason == "ไฟยังดับอยู่"
+
+
+def test_the_complainant_rates_the_service(client: Client, case: Any, demo: Any) -> None:
+    case = _resolved(case, demo)
+    open_page(client, case)
+    response = client.post(f"/track/{case.receipt_no}/rate/", {"score": "9"}, follow=True)
+    assert "1 ถึง 5" in response.content.decode() and not Rating.objects.exists()
+    client.post(f"/track/{case.receipt_no}/rate/", {"score": "4", "comment": "รวดเร็ว"})
+    assert Rating.objects.get(case=case).score == 4
+
+
+def test_rating_before_the_work_is_done_is_refused(client: Client, case: Any) -> None:
+    open_page(client, case)
+    client.post(f"/track/{case.receipt_no}/rate/", {"score": "5"})
+    assert not Rating.objects.exists()
+
+
+def test_the_complainant_asks_to_be_told(client: Client, make_case: Any) -> None:
+    case = make_case()
+    open_page(client, case)
+    response = client.post(
+        f"/track/{case.receipt_no}/notify/",
+        {"channel": "sms", "address": "081-234-5678", "consent": "on"},
+        follow=True,
+    )
+    case.refresh_from_db()
+    assert case.wants_updates and case.complainant_phone == "0812345678"
+    assert "แจ้งให้ท่านทราบ" in response.content.decode()
+
+
+def test_a_stale_page_cannot_confirm_after_a_dispute(client: Client, case: Any, demo: Any) -> None:
+    case = _resolved(case, demo)
+    open_page(client, case)
+    old_version = case.version
+    client.post(f"/track/{case.receipt_no}/dispute/", {"reason": "ยังดับ", "version": old_version})
+    response = client.post(
+        f"/track/{case.receipt_no}/confirm/", {"version": old_version}, follow=True
+    )
+    case.refresh_from_db()
+    assert case.status == Status.REOPENED
+    assert "โหลดหน้าใหม่" in response.content.decode()

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rongrian.cases import services as case_services
+from rongrian.cases.choices import Status
+from rongrian.cases.exceptions import CaseError
+from rongrian.cases.models import Attachment, Case
+from rongrian.intake.forms import normalise_phone
+from rongrian.sla.clocks import current_deadline
+from rongrian.surveys.services import rate
+
+from . import access, services
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    receipt_no = (request.POST.get("receipt_no") or request.GET.get("receipt_no") or "").strip()
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            case = access.open_case(request, receipt_no, request.POST.get("code", ""))
+        except access.Throttled:
+            error, status = _("Too many wrong tries. Wait 15 minutes or call the hotline."), 429
+        else:
+            if case is not None:
+                return redirect("tracking:case", receipt_no=case.receipt_no)
+            error, status = _("No complaint matches this number and code. Check the receipt."), 404
+    return render(
+        request, "tracking/lookup.html", {"receipt_no": receipt_no, "error": error}, status=status
+    )
+
+
+def open_link(request: HttpRequest, receipt_no: str, code: str) -> HttpResponse:
+    """The QR code on the receipt lands here."""
+    try:
+        case = access.open_case(request, receipt_no, code)
+    except access.Throttled:
+        case = None
+    if case is None:
+        return redirect(f"{reverse('tracking:lookup')}?receipt_no={receipt_no}")
+    return redirect("tracking:case", receipt_no=case.receipt_no)
+
+
+def _granted_case(request: HttpRequest, receipt_no: str) -> Case | None:
+    case = (
+        Case.objects.select_related("organisation", "category")
+        .filter(receipt_no=receipt_no)
+        .first()
+    )
+    if case is None or not access.has_grant(request, case):
+        return None
+    return case
+
+
+def case_page(request: HttpRequest, receipt_no: str) -> HttpResponse:
+    case = _granted_case(request, receipt_no)
+    if case is None:
+        return redirect(f"{reverse('tracking:lookup')}?receipt_no={receipt_no}")
+    deadline = (
+        current_deadline(case)
+        if case.status not in (Status.CLOSED, Status.REJECTED, Status.MERGED)
+        else None
+    )
+    return render(
+        request,
+        "tracking/case.html",
+        {
+            "case": case,
+            "sentence": services.STATUS_SENTENCES[Status(case.status)],
+            "deadline": deadline,
+            "timeline": services.public_timeline(case),
+            "after_photos": services.after_photos(case),
+            "own_photos": services.own_photos(case),
+            "rating": getattr(case, "rating", None),
+            "can_confirm": case.status == Status.RESOLVED,
+            "can_rate": case.status in (Status.RESOLVED, Status.CLOSED),
+        },
+    )
+
+
+def photo(request: HttpRequest, receipt_no: str, attachment_id: int) -> HttpResponse:
+    """Photos are served only to whoever may see the case (never by a guessable URL)."""
+    case = _granted_case(request, receipt_no)
+    if case is None:
+        raise Http404
+    attachment = get_object_or_404(Attachment, pk=attachment_id, case=case)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_POST
+def act(request: HttpRequest, receipt_no: str, action: str) -> HttpResponse:
+    case = _granted_case(request, receipt_no)
+    if case is None:
+        return redirect(f"{reverse('tracking:lookup')}?receipt_no={receipt_no}")
+    try:
+        case_services.expect_version(case, request.POST.get("version"))
+        if action == "confirm":
+            case_services.citizen_confirm(case)
+            messages.success(request, _("Thank you. The complaint is closed."))
+        elif action == "dispute":
+            reason = request.POST.get("reason", "").strip()
+            if not reason:
+                raise ValidationError(_("Tell us what is still wrong."))
+            case_services.citizen_dispute(case, reason=reason)
+            messages.success(request, _("We have sent your complaint back to the unit."))
+        elif action == "rate":
+            rate(
+                case,
+                score=int(request.POST.get("score") or 0),
+                comment=request.POST.get("comment", ""),
+            )
+            messages.success(request, _("Thank you for your rating."))
+        elif action == "notify":
+            _ask_for_updates(request, case)
+            messages.success(request, _("We will tell you when something changes."))
+        else:
+            raise Http404
+    except (CaseError, ValidationError, ValueError) as exc:
+        text = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        if isinstance(exc, ValueError) and not isinstance(exc, CaseError):
+            text = _("Choose a score from 1 to 5.")
+        messages.error(request, text)
+    return redirect("tracking:case", receipt_no=case.receipt_no)
+
+
+def _ask_for_updates(request: HttpRequest, case: Case) -> None:
+    channel = request.POST.get("channel", "")
+    address = request.POST.get("address", "").strip()
+    if request.POST.get("consent") != "on":
+        raise ValidationError(_("Tick to agree that we use this contact to tell you."))
+    if channel == "sms":
+        address = normalise_phone(address)
+    elif channel == "email":
+        from django.core.validators import validate_email
+
+        validate_email(address)
+    elif channel != "line":
+        raise ValidationError(_("Choose how we should tell you."))
+    if not address:
+        raise ValidationError(_("Give the phone number, e-mail or LINE ID to use."))
+    case_services.set_updates(case, channel=channel, address=address)
