@@ -13,6 +13,8 @@ from rongrian.org.choices import Role
 from rongrian.org.demo import load_demo
 from rongrian.org.models import Organisation, Staff, Unit, User
 
+pytest_plugins = ["rongrian.browser_fixtures"]
+
 
 def pytest_report_header(config: pytest.Config) -> str:
     db = settings.DATABASES["default"]

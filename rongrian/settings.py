@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rongrian.intake",
     "rongrian.tracking",
     "rongrian.surveys",
+    "rongrian.audit",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -119,7 +120,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "cases:home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "th"
@@ -234,5 +235,7 @@ NOTIFY_SMS_TOKEN = env_str("NOTIFY_SMS_TOKEN", "")
 NOTIFY_SMS_SENDER = env_str("NOTIFY_SMS_SENDER", "rongrian")
 LINE_CHANNEL_ACCESS_TOKEN = env_str("LINE_CHANNEL_ACCESS_TOKEN", "")
 LINE_API_BASE = env_str("LINE_API_BASE", "https://api.line.me")
+# LINE serves message content (photos) from a separate host.
+LINE_DATA_API_BASE = env_str("LINE_DATA_API_BASE", "https://api-data.line.me")
 NOTIFY_HTTP_TIMEOUT = 10.0
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sla/chase/", sla_views.chase_list, name="chase-list"),
+    path("work/", include("rongrian.cases.urls")),
     path("", include("rongrian.intake.urls")),
     path("", include("rongrian.tracking.urls")),
     path("admin/", admin.site.urls),

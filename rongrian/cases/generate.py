@@ -22,6 +22,7 @@ import random
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -159,21 +160,50 @@ def generate(
     builder = _Builder(rng, until, source)
     writer = _Writer()
     report = GenerateReport()
-    channel_names = [c for c, _ in CHANNELS]
-    for start in range(0, n, batch):
-        cases = []
-        for key in keys[start : start + batch]:
-            at = dt.datetime.fromtimestamp(key >> 10, BANGKOK)
-            cases.append(builder.build(kits[(key >> 4) & 63], at, channel_names[key & 15]))
-        builder.recent.clear()
-        writer.write(cases)
+
+    def written(cases: list[_Case]) -> None:
         _count(report, cases, until)
         report.seconds = time.monotonic() - clock_started
         if progress:
             progress(report)
+
+    if connection.in_atomic_block:  # the caller's transaction: everything on its connection
+        for cases in _batches(builder, kits, keys, batch):
+            writer.write(cases)
+            written(cases)
+    else:
+        # A second connection writes batch k while batch k+1 is built, so the database's
+        # share (parsing, indexes, key checks at commit) overlaps the generating.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending: tuple[Future[None], list[_Case]] | None = None
+            try:
+                for cases in _batches(builder, kits, keys, batch):
+                    if pending:
+                        pending[0].result()
+                        written(pending[1])
+                    pending = (pool.submit(writer.write, cases), cases)
+                if pending:
+                    pending[0].result()
+                    written(pending[1])
+            finally:
+                # Looked up inside the worker: its own connection, not ours.
+                pool.submit(lambda: connection.close()).result()
     writer.finish()
     report.seconds = time.monotonic() - clock_started
     return report
+
+
+def _batches(
+    builder: _Builder, kits: list[_Kit], keys: list[int], size: int
+) -> Iterable[list[_Case]]:
+    channels = [c for c, _ in CHANNELS]
+    for start in range(0, len(keys), size):
+        cases = []
+        for key in keys[start : start + size]:
+            at = dt.datetime.fromtimestamp(key >> 10, BANGKOK)
+            cases.append(builder.build(kits[(key >> 4) & 63], at, channels[key & 15]))
+        builder.recent.clear()  # a duplicate's original is looked for in its own batch
+        yield cases
 
 
 def _count(report: GenerateReport, cases: list[_Case], until: dt.datetime) -> None:

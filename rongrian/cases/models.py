@@ -14,7 +14,7 @@ from rongrian.catalog.models import Category
 from rongrian.org.choices import Role
 from rongrian.org.models import ExternalAgency, Organisation, Staff, Unit, phone_validator
 
-from .choices import AttachmentKind, Channel, Status
+from .choices import Action, AttachmentKind, Channel, Status
 
 
 class ReceiptCounter(models.Model):
@@ -260,7 +260,7 @@ class CaseEvent(models.Model):
         Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")
     )
     seq = models.PositiveIntegerField(_("no."))
-    action = models.CharField(_("action"), max_length=16)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
     actor = models.ForeignKey(

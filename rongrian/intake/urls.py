@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import line_views, views
 
 app_name = "intake"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("receipt/<str:receipt_no>/<str:code>/", views.receipt, name="receipt"),
     path("counter/", views.counter, name="counter"),
     path("counter/duplicates/", views.duplicates, name="duplicates"),
+    path("line/<str:org_code>/webhook/", line_views.webhook, name="line-webhook"),
 ]

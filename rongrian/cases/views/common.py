@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from rongrian.org.choices import Role
+from rongrian.org.models import Staff
+
+from ..models import Case
+
+# Everyone who works on or watches cases; the administrator works in the admin pages.
+CASE_ROLES = [
+    Role.INTAKE, Role.UNIT_HEAD, Role.OFFICER, Role.CONTRACTOR, Role.SUPERVISOR,
+    Role.EXECUTIVE, Role.COUNTER,
+]  # fmt: skip
+
+
+def staff_of(request: HttpRequest) -> Staff:
+    return request.staff  # type: ignore[attr-defined, no-any-return]
+
+
+def visible_case(request: HttpRequest, receipt_no: str) -> Case:
+    """The case if this person may see it; 404 otherwise, so other organisations' and
+    units' cases do not even reveal that they exist."""
+    case = (
+        Case.objects.visible_to(staff_of(request))
+        .select_related("organisation", "category", "category__default_unit", "unit", "assignee__user", "referred_to", "merged_into")
+        .filter(receipt_no=receipt_no)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case

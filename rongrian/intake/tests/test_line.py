@@ -1,0 +1,554 @@
+"""The LINE Official Account channel: signed webhooks in, a conversation that files a
+case, replies and photos through a local stand-in for LINE's API (no network)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import io
+import itertools
+import json
+import re
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone, translation
+from PIL import Image
+
+from rongrian.cases import services as case_services
+from rongrian.cases.choices import Status
+from rongrian.cases.models import Attachment, Case
+from rongrian.intake.models import ConversationState, LineChannel, LineConversation
+from rongrian.notify import services as notify
+from rongrian.notify.models import Notification
+from rongrian.notify.transports import reset_transports
+from rongrian.tracking.access import tracking_url
+from rongrian.tracking.services import STATUS_SENTENCES
+
+from .images import GPS_IFD, jpeg_with_gps, pdf_named_jpg
+
+SECRET = "0123456789abcdef0123456789abcdef"
+TOKEN = "channel-access-token"
+USER = "U4af4980629ffffffffffffffffffffff"
+OTHER_USER = "U1111111111111111111111111111111"
+WEBHOOK = "/line/LPG/webhook/"
+HERE = {"latitude": 18.2901, "longitude": 99.4912, "address": "ถนนบุญวาทย์ ลำปาง"}
+
+
+# ---------------------------------------------------------------------------
+# A stand-in for LINE's API hosts
+
+
+class FakeLine:
+    """Records replies and pushes; serves message content by message id."""
+
+    def __init__(self) -> None:
+        self.replies: list[dict[str, Any]] = []
+        self.pushes: list[dict[str, Any]] = []
+        self.content: dict[str, bytes] = {}
+        self.fetched: list[str] = []
+        self.base = ""
+
+    def reply_texts(self, index: int = -1) -> list[str]:
+        return [m["text"] for m in self.replies[index]["messages"]]
+
+    def last_reply(self) -> str:
+        return "\n".join(self.reply_texts())
+
+
+def _handler(fake: FakeLine) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            record = {**body, "authorization": self.headers["Authorization"]}
+            if self.path == "/v2/bot/message/reply":
+                fake.replies.append(record)
+                self._answer(200, b'{"sentMessages": [{"id": "1"}]}', "application/json")
+            elif self.path == "/v2/bot/message/push":
+                fake.pushes.append(record)
+                self._answer(200, b"{}", "application/json")
+            else:
+                self._answer(404, b"{}", "application/json")
+
+        def do_GET(self) -> None:
+            # The data host lives under /data, so a call to the wrong host fails.
+            match = re.fullmatch(r"/data/v2/bot/message/(\w+)/content", self.path)
+            if match and match[1] in fake.content:
+                fake.fetched.append(match[1])
+                self._answer(200, fake.content[match[1]], "image/jpeg")
+            else:
+                self._answer(404, b'{"message": "Not found"}', "application/json")
+
+        def _answer(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def line_api(settings: Any) -> Iterator[FakeLine]:
+    fake = FakeLine()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    fake.base = f"http://127.0.0.1:{server.server_port}"
+    settings.LINE_API_BASE = fake.base
+    settings.LINE_DATA_API_BASE = f"{fake.base}/data"
+    yield fake
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def channel(demo: Any, line_api: FakeLine, media: Path) -> LineChannel:
+    return LineChannel.objects.create(
+        organisation=demo.org, channel_secret=SECRET, channel_access_token=TOKEN
+    )
+
+
+# ---------------------------------------------------------------------------
+# Signed webhook payloads
+
+_ids = itertools.count(1)
+
+
+def event(kind: str, *, user: str = USER, **fields: Any) -> dict[str, Any]:
+    n = next(_ids)
+    return {
+        "type": kind,
+        "mode": "active",
+        "timestamp": 1_700_000_000_000 + n,
+        "source": {"type": "user", "userId": user},
+        "webhookEventId": f"01HEVENT{n:018d}",
+        "deliveryContext": {"isRedelivery": False},
+        "replyToken": f"reply-{n}",
+        **fields,
+    }
+
+
+def text(words: str, **kw: Any) -> dict[str, Any]:
+    message = {"type": "text", "id": str(next(_ids)), "text": words, "quoteToken": "q"}
+    return event("message", message=message, **kw)
+
+
+def image(message_id: str, **kw: Any) -> dict[str, Any]:
+    message = {
+        "type": "image",
+        "id": message_id,
+        "contentProvider": {"type": "line"},
+        "quoteToken": "q",
+    }
+    return event("message", message=message, **kw)
+
+
+def location(**kw: Any) -> dict[str, Any]:
+    message = {"type": "location", "id": str(next(_ids)), "title": "จุดที่แจ้ง", **HERE}
+    return event("message", message=message, **kw)
+
+
+def redelivered(original: dict[str, Any]) -> dict[str, Any]:
+    return {**original, "deliveryContext": {"isRedelivery": True}}
+
+
+def sign(body: bytes, secret: str = SECRET) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def post(
+    client: Client,
+    *events: dict[str, Any],
+    url: str = WEBHOOK,
+    signature: str | None = None,
+) -> Any:
+    body = json.dumps({"destination": "Ubot", "events": list(events)}, ensure_ascii=False).encode()
+    headers = {"HTTP_X_LINE_SIGNATURE": sign(body) if signature is None else signature}
+    return client.post(url, data=body, content_type="application/json", **headers)
+
+
+def jpeg_bytes() -> bytes:
+    return jpeg_with_gps().read()
+
+
+def has_thai(value: str) -> bool:
+    return any("\u0e00" <= ch <= "\u0e7f" for ch in value)
+
+
+def draft_files(media: Path) -> list[Path]:
+    return [p for p in (media / "line-drafts").rglob("*") if p.is_file()]
+
+
+# ---------------------------------------------------------------------------
+# Filing a complaint
+
+
+def test_it_files_a_text_and_location_conversation(
+    client: Client, channel: LineChannel, line_api: FakeLine
+) -> None:
+    first = text("ไฟถนนหน้าวัดดับมาสามคืนแล้ว")
+    assert post(client, first).status_code == 200
+    assert not Case.objects.exists()
+    assert line_api.replies[0]["replyToken"] == first["replyToken"]
+    assert line_api.replies[0]["authorization"] == f"Bearer {TOKEN}"
+
+    place = location()
+    assert post(client, place).status_code == 200
+    case = Case.objects.get()
+    assert case.channel == "line" and case.receipt_no == "LPG-2570-000001"
+    assert case.description == "ไฟถนนหน้าวัดดับมาสามคืนแล้ว"
+    assert (str(case.latitude), str(case.longitude)) == ("18.290100", "99.491200")
+    assert case.address == HERE["address"]
+    assert case.complainant_line_id == USER
+    assert (case.wants_updates, case.update_channel) == (True, "line")
+    assert case.idempotency_key == f"line:{place['webhookEventId']}"
+    receive = case.events.get()
+    assert (receive.action, receive.actor_role, receive.actor) == ("receive", "citizen", None)
+
+    answer = line_api.last_reply()
+    assert line_api.replies[-1]["replyToken"] == place["replyToken"]
+    assert case.receipt_no in answer and case.tracking_code in answer
+    assert tracking_url(case) in answer
+    assert "รหัสติดตาม" in answer  # Thai, whatever language the request came in
+    conversation = LineConversation.objects.get()
+    assert conversation.state == ConversationState.IDLE and conversation.draft_text == ""
+
+
+def test_a_location_first_then_text_files_too(
+    client: Client, channel: LineChannel, line_api: FakeLine
+) -> None:
+    post(client, location())
+    assert not Case.objects.exists()
+    post(client, text("ขยะกองข้างถนน"), text("ส่งกลิ่นเหม็นมาก"))
+    case = Case.objects.get()
+    assert case.description == "ขยะกองข้างถนน"
+    assert case.has_location
+    # The second text starts a new draft.
+    assert LineConversation.objects.get().draft_text == "ส่งกลิ่นเหม็นมาก"
+
+
+def test_send_files_without_a_place(
+    client: Client, channel: LineChannel, line_api: FakeLine
+) -> None:
+    post(client, text("send"))
+    assert not Case.objects.exists()  # nothing to send yet
+    post(client, text("ท่อระบายน้ำอุดตัน"), text("หน้าตลาดเก่า"))
+    assert not Case.objects.exists()
+    post(client, text("ส่ง"))
+    case = Case.objects.get()
+    assert case.description == "ท่อระบายน้ำอุดตัน\nหน้าตลาดเก่า"
+    assert not case.has_location
+    assert case.receipt_no in line_api.last_reply()
+
+
+def test_cancel_discards_the_draft(
+    client: Client, channel: LineChannel, line_api: FakeLine, media: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    line_api.content["9001"] = jpeg_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, text("ถนนเป็นหลุม"), image("9001"))
+        assert len(draft_files(media)) == 1
+        post(client, text("ยกเลิก"))
+    conversation = LineConversation.objects.get()
+    assert conversation.draft_text == "" and conversation.photos == []
+    assert draft_files(media) == []
+    post(client, location())
+    assert not Case.objects.exists()
+
+
+def test_a_day_old_draft_is_started_afresh(
+    client: Client, channel: LineChannel, line_api: FakeLine
+) -> None:
+    with time_machine.travel(timezone.now() - timezone.timedelta(days=2)):
+        post(client, text("เรื่องเก่าที่ไม่ได้ส่ง"))
+    post(client, text("ไฟดับหน้าบ้าน"), location())
+    assert Case.objects.get().description == "ไฟดับหน้าบ้าน"
+
+
+def test_a_place_outside_thailand_is_refused(
+    client: Client, channel: LineChannel, line_api: FakeLine
+) -> None:
+    post(client, text("น้ำท่วมขัง"))
+    far = location()
+    far["message"] |= {"latitude": 35.68, "longitude": 139.69}
+    post(client, far)
+    assert not Case.objects.exists()
+    assert has_thai(line_api.last_reply())
+    assert not LineConversation.objects.get().has_location
+
+
+# ---------------------------------------------------------------------------
+# Photos
+
+
+def test_a_photo_becomes_an_attachment_without_exif(
+    client: Client, channel: LineChannel, line_api: FakeLine, media: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    line_api.content["7001"] = jpeg_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, text("ป้ายจราจรล้ม"), image("7001"))
+        assert line_api.fetched == ["7001"]
+        assert len(draft_files(media)) == 1
+        post(client, location())
+    case = Case.objects.get()
+    photo = Attachment.objects.get(case=case)
+    assert photo.kind == "photo" and photo.content_type == "image/jpeg"
+    assert photo.event == case.events.get()
+    stored = Image.open(io.BytesIO(photo.file.read()))
+    assert stored.format == "JPEG"
+    assert not stored.getexif().get_ifd(GPS_IFD)  # the phone's position is gone
+    assert 0x010F not in stored.getexif()  # and the camera make
+    assert draft_files(media) == []  # the draft copy is cleaned up
+
+
+def test_a_pdf_sent_as_an_image_is_refused_in_thai(
+    client: Client, channel: LineChannel, line_api: FakeLine, media: Path
+) -> None:
+    line_api.content["7002"] = pdf_named_jpg().read()
+    post(client, text("มีคนทิ้งขยะ"), image("7002"))
+    refusal = line_api.last_reply()
+    with translation.override("th"):
+        assert "ไม่ใช่รูปภาพที่ระบบอ่านได้" in refusal
+    assert LineConversation.objects.get().photos == []
+    assert not (media / "line-drafts").exists() or draft_files(media) == []
+    post(client, location())
+    assert not Attachment.objects.exists()
+
+
+def test_a_photo_line_cannot_deliver_asks_again(
+    client: Client, channel: LineChannel, line_api: FakeLine
+) -> None:
+    post(client, image("missing"))
+    assert LineConversation.objects.get().photos == []
+    assert line_api.replies and line_api.fetched == []
+
+
+def test_it_takes_at_most_the_photo_limit(
+    client: Client, channel: LineChannel, line_api: FakeLine, settings: Any
+) -> None:
+    settings.RONGRIAN_MAX_PHOTOS = 2
+    for n in ("1", "2", "3"):
+        line_api.content[n] = jpeg_bytes()
+    post(client, image("1"), image("2"), image("3"))
+    assert [p["message_id"] for p in LineConversation.objects.get().photos] == ["1", "2"]
+    assert line_api.fetched == ["1", "2"]
+
+
+# ---------------------------------------------------------------------------
+# Redelivery
+
+
+def test_a_redelivered_event_files_one_case(
+    client: Client, channel: LineChannel, line_api: FakeLine
+) -> None:
+    post(client, text("ไฟกะพริบทั้งคืน"))
+    place = location()
+    post(client, place)
+    replies = len(line_api.replies)
+    assert post(client, redelivered(place)).status_code == 200
+    assert Case.objects.count() == 1
+    assert len(line_api.replies) == replies  # the same event is not answered twice
+    assert LineConversation.objects.get().draft_text == ""
+
+
+def test_a_redelivered_photo_is_added_once(
+    client: Client, channel: LineChannel, line_api: FakeLine, media: Path
+) -> None:
+    line_api.content["8001"] = jpeg_bytes()
+    photo = image("8001")
+    post(client, photo)
+    post(client, redelivered(photo))
+    post(client, {**image("8001")})  # a new event id for the same message, too
+    assert len(LineConversation.objects.get().photos) == 1
+    assert line_api.fetched == ["8001"]
+    post(client, text("ทางเท้าพัง"), location())
+    assert Attachment.objects.count() == 1
+
+
+def test_the_idempotency_key_holds_when_the_conversation_forgot(
+    client: Client, channel: LineChannel, line_api: FakeLine
+) -> None:
+    post(client, text("ไฟดับ"))
+    place = location()
+    post(client, place)
+    # Even if the remembered ids were lost, the same event cannot file twice.
+    LineConversation.objects.update(recent_event_ids=[], draft_text="ไฟดับ")
+    post(client, redelivered(place))
+    assert Case.objects.count() == 1
+    assert Case.objects.get().receipt_no in line_api.last_reply()
+
+
+# ---------------------------------------------------------------------------
+# Status
+
+
+def test_status_lists_only_this_users_cases_here(
+    client: Client, channel: LineChannel, line_api: FakeLine, make_case: Callable[..., Any],
+    demo: Any, other_org: Any,
+) -> None:  # fmt: skip
+    mine = make_case(channel="line", complainant_line_id=USER)
+    forwarded = case_services.forward(
+        make_case(channel="line", complainant_line_id=USER),
+        to_unit=demo.unit("ENG-ELEC"),
+        by=demo.intake,
+    )
+    theirs = make_case(channel="line", complainant_line_id=OTHER_USER)
+    rejected = case_services.reject(
+        make_case(channel="line", complainant_line_id=USER), reason="ซ้ำ", by=demo.intake
+    )
+    elsewhere = case_services.create_case(
+        organisation=other_org, channel="line", description="ถนนพัง", complainant_line_id=USER
+    )
+    post(client, text("สถานะ"))
+    answer = line_api.last_reply()
+    assert mine.receipt_no in answer and forwarded.receipt_no in answer
+    assert answer.index(forwarded.receipt_no) < answer.index(mine.receipt_no)  # newest first
+    assert theirs.receipt_no not in answer
+    assert rejected.receipt_no not in answer
+    assert elsewhere.receipt_no not in answer
+    with translation.override("th"):
+        assert str(Status.FORWARDED.label) in answer
+        assert str(STATUS_SENTENCES[Status.RECEIVED]) in answer
+    assert tracking_url(mine) in answer
+    assert not LineConversation.objects.filter(draft_text__contains="สถานะ").exists()
+
+
+def test_status_with_no_cases_says_so(
+    client: Client, channel: LineChannel, line_api: FakeLine, make_case: Callable[..., Any]
+) -> None:
+    make_case(channel="line", complainant_line_id=OTHER_USER)
+    post(client, text("Status"))
+    assert "LPG-" not in line_api.last_reply()
+
+
+def test_status_shows_at_most_five(
+    client: Client, channel: LineChannel, line_api: FakeLine, make_case: Callable[..., Any]
+) -> None:
+    cases = [make_case(channel="line", complainant_line_id=USER) for _ in range(6)]
+    post(client, text("สถานะ"))
+    answer = line_api.last_reply()
+    assert sum(case.receipt_no in answer for case in cases) == 5
+
+
+# ---------------------------------------------------------------------------
+# Refusals and other events
+
+
+def test_a_wrong_or_missing_signature_is_refused(
+    client: Client, channel: LineChannel, line_api: FakeLine
+) -> None:
+    forged = text("ไฟดับ")
+    body = json.dumps({"events": [forged]}).encode()
+    assert post(client, forged, signature=sign(body, "another-secret")).status_code == 400
+    assert post(client, forged, signature="").status_code == 400
+    assert post(client, location(), signature="bm90IGEgc2lnbmF0dXJl").status_code == 400
+    assert not LineConversation.objects.exists()
+    assert not Case.objects.exists()
+    assert line_api.replies == []
+
+
+def test_a_signed_body_that_is_not_json_is_refused(client: Client, channel: LineChannel) -> None:
+    body = b"not json"
+    response = client.post(
+        WEBHOOK, data=body, content_type="application/json", HTTP_X_LINE_SIGNATURE=sign(body)
+    )
+    assert response.status_code == 400
+
+
+def test_an_unknown_or_inactive_organisation_is_404(
+    client: Client, channel: LineChannel, other_org: Any, line_api: FakeLine
+) -> None:
+    assert post(client, text("ไฟดับ"), url="/line/NOPE/webhook/").status_code == 404
+    # An organisation without a LINE channel.
+    assert post(client, text("ไฟดับ"), url="/line/OTH/webhook/").status_code == 404
+    LineChannel.objects.filter(pk=channel.pk).update(is_active=False)
+    assert post(client, text("ไฟดับ")).status_code == 404
+    assert not LineConversation.objects.exists()
+    assert client.get(WEBHOOK).status_code == 405
+
+
+def test_postbacks_unknown_events_and_group_chats_are_ignored(
+    client: Client, channel: LineChannel, line_api: FakeLine
+) -> None:
+    in_group = text("ไฟดับ")
+    in_group["source"] = {"type": "group", "groupId": "G1", "userId": USER}
+    sticker = event(
+        "message",
+        message={"type": "sticker", "id": "5", "packageId": "1", "stickerId": "1",
+                 "stickerResourceType": "STATIC", "quoteToken": "q"},
+    )  # fmt: skip
+    response = post(
+        client,
+        event("postback", postback={"data": "action=buy"}),
+        event("somethingNew", payload={"x": 1}),
+        {"type": "message", "broken": True},
+        event("unfollow"),
+        in_group,
+        {**text("ไฟดับ"), "mode": "standby"},
+        sticker,
+    )
+    assert response.status_code == 200
+    assert not Case.objects.exists()
+    assert not LineConversation.objects.exclude(draft_text="").exists()
+    assert len(line_api.replies) == 1  # only the sticker is answered: what we can read
+    assert line_api.replies[0]["replyToken"] == sticker["replyToken"]
+
+
+def test_a_new_friend_is_welcomed(client: Client, channel: LineChannel, line_api: FakeLine) -> None:
+    post(client, event("follow", follow={"isUnblocked": False}))
+    assert channel.organisation.name in line_api.last_reply()
+
+
+def test_an_empty_verification_call_is_accepted(client: Client, channel: LineChannel) -> None:
+    assert post(client).status_code == 200
+
+
+# ---------------------------------------------------------------------------
+# Progress is pushed back to LINE
+
+
+def test_status_changes_are_pushed_to_the_line_user(
+    client: Client, channel: LineChannel, line_api: FakeLine, demo: Any, settings: Any
+) -> None:
+    settings.NOTIFY_TRANSPORTS = {
+        **settings.NOTIFY_TRANSPORTS,
+        "line": "rongrian.notify.transports.http.LinePushTransport",
+    }
+    settings.LINE_CHANNEL_ACCESS_TOKEN = TOKEN
+    reset_transports()
+    try:
+        post(client, text("ไฟถนนดับทั้งซอย"), location())
+        case = Case.objects.get()
+        case_services.forward(case, to_unit=demo.unit("ENG-ELEC"), by=demo.intake)
+        news = Notification.objects.get(case=case, kind="status")
+        assert (news.channel, news.address) == ("line", USER)
+        assert notify.deliver([news.pk]) == {"sent": 1, "retry": 0, "failed": 0, "skipped": 0}
+    finally:
+        reset_transports()
+    assert line_api.pushes[-1]["to"] == USER
+    assert case.receipt_no in line_api.pushes[-1]["messages"][0]["text"]
+
+
+def test_the_webhook_url_is_shown_for_the_console(channel: LineChannel, settings: Any) -> None:
+    settings.RONGRIAN_PUBLIC_URL = "https://rongrian.example/"
+    assert channel.webhook_url() == "https://rongrian.example/line/LPG/webhook/"
