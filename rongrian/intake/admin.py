@@ -4,11 +4,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from rongrian.common.admin import OrgScopedAdmin
 
+from .line import discard_photos
 from .models import LineChannel, LineConversation
 
 SECRETS = ("channel_secret", "channel_access_token")
@@ -84,3 +86,12 @@ class LineConversationAdmin(OrgScopedAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: LineConversation) -> None:
+        discard_photos(obj.photos)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[LineConversation]) -> None:
+        for photos in queryset.values_list("photos", flat=True):
+            discard_photos(photos)
+        super().delete_queryset(request, queryset)

@@ -14,6 +14,7 @@ filing itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import uuid
@@ -29,7 +30,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from linebot.v3 import SignatureValidator
 from linebot.v3.messaging import (
@@ -61,7 +62,7 @@ from rongrian.tracking.access import tracking_url
 from rongrian.tracking.services import STATUS_SENTENCES
 
 from .forms import LAT_RANGE, LON_RANGE
-from .models import ConversationState, LineChannel, LineConversation
+from .models import DRAFT_TTL, ConversationState, LineChannel, LineConversation
 from .uploads import UploadError, check_photo
 
 log = logging.getLogger("rongrian.intake.line")
@@ -213,7 +214,7 @@ def receive_text(
         conversation.remember(event_id)
         _restart_if_stale(conversation)
         if word in CANCEL_WORDS:
-            _discard_after_commit(conversation.clear_draft())
+            discard_photos(conversation.clear_draft())
             conversation.save()
             return [_("Your draft complaint was discarded.")]
         if word in SEND_WORDS:
@@ -404,7 +405,7 @@ def _file(conversation: LineConversation, event_id: str) -> str:
     except ValidationError as exc:
         conversation.save()
         return " ".join(exc.messages)
-    _discard_after_commit(conversation.clear_draft())
+    discard_photos(conversation.clear_draft())
     conversation.save()
     return "\n".join(
         [
@@ -432,7 +433,7 @@ def _locked(conversation: LineConversation) -> LineConversation:
 
 def _restart_if_stale(conversation: LineConversation) -> None:
     if conversation.is_stale():
-        _discard_after_commit(conversation.clear_draft())
+        discard_photos(conversation.clear_draft())
 
 
 def _coordinate(value: float) -> Decimal | None:
@@ -455,7 +456,8 @@ def _load_photos(refs: Sequence[dict[str, Any]]) -> list[NewFile]:
     return files
 
 
-def _discard_after_commit(refs: Sequence[dict[str, Any]]) -> None:
+def discard_photos(refs: Sequence[dict[str, Any]]) -> None:
+    """Delete draft photos from storage once the current transaction commits."""
     paths = [ref["path"] for ref in refs if ref.get("path")]
     if paths:
         transaction.on_commit(lambda: _delete(paths))
@@ -467,6 +469,25 @@ def _delete(paths: Sequence[str]) -> None:
             default_storage.delete(path)
         except OSError:
             log.warning("could not delete draft photo %s", path, exc_info=True)
+
+
+def discard_stale_drafts(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
+    """Empty drafts left untouched for DRAFT_TTL and delete their photos: a citizen's
+    unsent photos and words are not kept longer than needed. For the scheduler;
+    safe to run in several copies at once. Returns how many drafts were emptied."""
+    cutoff = (now or timezone.now()) - DRAFT_TTL
+    stale = LineConversation.objects.filter(state=ConversationState.DRAFTING, updated_at__lt=cutoff)
+    emptied = 0
+    for pk in stale.values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            # Checked again under the lock: the citizen may have written meanwhile.
+            conversation = stale.select_for_update().filter(pk=pk).first()
+            if conversation is None:
+                continue
+            discard_photos(conversation.clear_draft())
+            conversation.save()
+            emptied += 1
+    return emptied
 
 
 # ---------------------------------------------------------------------------

@@ -33,7 +33,9 @@ class LineChannel(models.Model):
     channel_secret = models.CharField(
         _("channel secret"),
         max_length=64,
-        help_text=_("From the LINE Developers console; used to check that messages come from LINE."),
+        help_text=_(
+            "From the LINE Developers console; used to check that messages come from LINE."
+        ),
     )
     channel_access_token = models.CharField(
         _("channel access token"),

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone, translation
 from PIL import Image
@@ -25,10 +26,12 @@ from PIL import Image
 from rongrian.cases import services as case_services
 from rongrian.cases.choices import Status
 from rongrian.cases.models import Attachment, Case
+from rongrian.intake import line
 from rongrian.intake.models import ConversationState, LineChannel, LineConversation
 from rongrian.notify import services as notify
 from rongrian.notify.models import Notification
 from rongrian.notify.transports import reset_transports
+from rongrian.org.models import User
 from rongrian.tracking.access import tracking_url
 from rongrian.tracking.services import STATUS_SENTENCES
 
@@ -552,3 +555,61 @@ def test_status_changes_are_pushed_to_the_line_user(
 def test_the_webhook_url_is_shown_for_the_console(channel: LineChannel, settings: Any) -> None:
     settings.RONGRIAN_PUBLIC_URL = "https://rongrian.example/"
     assert channel.webhook_url() == "https://rongrian.example/line/LPG/webhook/"
+
+
+# ---------------------------------------------------------------------------
+# Keeping drafts tidy
+
+
+def test_stale_drafts_are_emptied_with_their_photos(
+    client: Client, channel: LineChannel, line_api: FakeLine, media: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    line_api.content["6001"] = jpeg_bytes()
+    with time_machine.travel(timezone.now() - timezone.timedelta(days=2)):
+        post(client, text("ต้นไม้ล้มขวางทาง"), image("6001"))
+    post(client, text("ไฟดับ", user=OTHER_USER))  # fresh: kept
+    assert len(draft_files(media)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert line.discard_stale_drafts() == 1
+    assert draft_files(media) == []
+    stale, fresh = (LineConversation.objects.get(line_user_id=u) for u in (USER, OTHER_USER))
+    assert (stale.state, stale.draft_text, stale.photos) == ("idle", "", [])
+    assert fresh.draft_text == "ไฟดับ"
+
+
+# ---------------------------------------------------------------------------
+# Administration
+
+
+def test_the_secrets_are_write_only_in_the_admin(client: Client, channel: LineChannel) -> None:
+    User.objects.create_superuser("root", password="x")
+    client.login(username="root", password="x")
+    listing = client.get("/admin/intake/linechannel/").content.decode()
+    assert channel.organisation.name in listing
+    url = f"/admin/intake/linechannel/{channel.pk}/change/"
+    page = client.get(url).content.decode()
+    assert SECRET not in listing and SECRET not in page
+    assert TOKEN not in listing and TOKEN not in page
+    assert "/line/LPG/webhook/" in page
+    data = {"organisation": channel.organisation_id, "channel_secret": "", "is_active": "on"}
+    data["channel_access_token"] = "new-token"
+    assert client.post(url, data).status_code == 302
+    channel.refresh_from_db()
+    assert (channel.channel_secret, channel.channel_access_token) == (SECRET, "new-token")
+    assert client.get("/admin/intake/lineconversation/").status_code == 200
+
+
+def test_an_administrator_sees_only_their_organisations_channel(
+    client: Client, channel: LineChannel, other_org: Any, demo: Any
+) -> None:
+    foreign = LineChannel.objects.create(
+        organisation=other_org, channel_secret="s" * 32, channel_access_token="t"
+    )
+    perms = Permission.objects.filter(content_type__app_label="intake")
+    demo.admin.user.user_permissions.add(*perms)
+    assert client.login(username="admin", password="rongrian-demo")
+    listing = client.get("/admin/intake/linechannel/").content.decode()
+    assert demo.org.name in listing and other_org.name not in listing
+    foreign_url = f"/admin/intake/linechannel/{foreign.pk}/change/"
+    assert client.get(foreign_url).status_code in (302, 404)
