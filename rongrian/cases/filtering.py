@@ -133,4 +133,6 @@ def visible_list(staff: Staff, params: QueryDict) -> tuple[QuerySet[Case], Filte
 
 
 def export_rows(qs: QuerySet[Case], limit: int) -> Any:
-    return qs.select_related("category", "unit", "assignee__user").order_by("-received_at", "-pk")[:limit]
+    return qs.select_related("category", "unit", "assignee__user").order_by("-received_at", "-pk")[
+        :limit
+    ]

@@ -167,6 +167,8 @@ class Case(models.Model):
         verbose_name=_("merged into"),
     )
     resolution = models.TextField(_("result of the work"), blank=True)
+    # Thai words of the description, place and category, for full-text search (search.py).
+    search_text = models.TextField(blank=True, editable=False)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     # Bumped on every change; a write that expected another version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -22,9 +22,13 @@ QUEUE_SIZE = 50
 
 def with_next_due(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Annotate the earliest running deadline (what the case waits on) and its stage."""
-    running = StageClock.objects.filter(
-        case=OuterRef("pk"), finished_at__isnull=True, paused_at__isnull=True
-    ).exclude(stage=Stage.CONFIRM).order_by("due_at")
+    running = (
+        StageClock.objects.filter(
+            case=OuterRef("pk"), finished_at__isnull=True, paused_at__isnull=True
+        )
+        .exclude(stage=Stage.CONFIRM)
+        .order_by("due_at")
+    )
     return qs.annotate(
         next_due=Subquery(running.values("due_at")[:1]),
         next_stage=Subquery(running.values("stage")[:1]),
@@ -41,7 +45,11 @@ class Queue:
 
 
 def _queue(key: str, title: str, qs: QuerySet[Case], order: str, empty: str) -> Queue:
-    items = list(with_next_due(qs).select_related("category", "unit", "assignee__user").order_by(order)[:QUEUE_SIZE])
+    items = list(
+        with_next_due(qs)
+        .select_related("category", "unit", "assignee__user")
+        .order_by(order)[:QUEUE_SIZE]
+    )
     count = len(items) if len(items) < QUEUE_SIZE else qs.count()
     return Queue(key, str(title), items, count, str(empty))
 
@@ -51,41 +59,72 @@ def queues_for(staff: Staff) -> list[Queue]:
     role = staff.role
     out: list[Queue] = []
     if role in (Role.INTAKE, Role.SUPERVISOR, Role.COUNTER):
-        out.append(_queue(
-            "screening", _("To screen and forward"),
-            visible.filter(status__in=[Status.RECEIVED, Status.RETURNED]), "received_at",
-            _("Nothing waits for screening."),
-        ))  # fmt: skip
+        out.append(
+            _queue(
+                "screening",
+                _("To screen and forward"),
+                visible.filter(status__in=[Status.RECEIVED, Status.RETURNED]),
+                "received_at",
+                _("Nothing waits for screening."),
+            )
+        )
     if role == Role.UNIT_HEAD:
-        out.append(_queue(
-            "acknowledge", _("To acknowledge"),
-            visible.filter(status__in=[Status.FORWARDED, Status.REOPENED]), "received_at",
-            _("Nothing waits for acknowledgement."),
-        ))  # fmt: skip
-        out.append(_queue(
-            "assign", _("To assign"), visible.filter(status=Status.ACKNOWLEDGED), "received_at",
-            _("Nothing waits to be assigned."),
-        ))  # fmt: skip
+        out.append(
+            _queue(
+                "acknowledge",
+                _("To acknowledge"),
+                visible.filter(status__in=[Status.FORWARDED, Status.REOPENED]),
+                "received_at",
+                _("Nothing waits for acknowledgement."),
+            )
+        )
+        out.append(
+            _queue(
+                "assign",
+                _("To assign"),
+                visible.filter(status=Status.ACKNOWLEDGED),
+                "received_at",
+                _("Nothing waits to be assigned."),
+            )
+        )
     if role in (Role.UNIT_HEAD, Role.OFFICER, Role.CONTRACTOR):
-        out.append(_queue(
-            "mine", _("My cases"),
-            visible.filter(assignee=staff, status__in=[Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD]),
-            "received_at", _("No cases are assigned to you."),
-        ))  # fmt: skip
+        out.append(
+            _queue(
+                "mine",
+                _("My cases"),
+                visible.filter(
+                    assignee=staff, status__in=[Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD]
+                ),
+                "received_at",
+                _("No cases are assigned to you."),
+            )
+        )
     if role in (Role.SUPERVISOR, Role.UNIT_HEAD, Role.EXECUTIVE):
         overdue_ids = StageClock.objects.filter(
             finished_at__isnull=True, paused_at__isnull=True, due_at__lt=timezone.now()
         ).values("case_id")
-        out.append(_queue(
-            "overdue", _("Overdue"), visible.filter(pk__in=overdue_ids), "received_at",
-            _("Nothing is overdue."),
-        ))  # fmt: skip
+        out.append(
+            _queue(
+                "overdue",
+                _("Overdue"),
+                visible.filter(pk__in=overdue_ids),
+                "received_at",
+                _("Nothing is overdue."),
+            )
+        )
     if role == Role.SUPERVISOR:
-        escalated = StageClock.objects.filter(finished_at__isnull=True, escalation_level__gt=0).values("case_id")
-        out.append(_queue(
-            "escalated", _("Escalated"), visible.filter(pk__in=escalated), "received_at",
-            _("Nothing has been escalated."),
-        ))  # fmt: skip
+        escalated = StageClock.objects.filter(
+            finished_at__isnull=True, escalation_level__gt=0
+        ).values("case_id")
+        out.append(
+            _queue(
+                "escalated",
+                _("Escalated"),
+                visible.filter(pk__in=escalated),
+                "received_at",
+                _("Nothing has been escalated."),
+            )
+        )
     return out
 
 
@@ -96,13 +135,22 @@ def officer_loads(staff: Staff) -> list[Staff]:
     units = Unit.objects.subtree_ids(staff.unit)
     return list(
         Staff.objects.active()
-        .filter(organisation=staff.organisation, unit_id__in=units,
-                role__in=[Role.OFFICER, Role.CONTRACTOR, Role.UNIT_HEAD])
+        .filter(
+            organisation=staff.organisation,
+            unit_id__in=units,
+            role__in=[Role.OFFICER, Role.CONTRACTOR, Role.UNIT_HEAD],
+        )
         .select_related("user", "unit")
-        .annotate(load=Count("assigned_cases", filter=Q(
-            assigned_cases__status__in=[Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD])))
+        .annotate(
+            load=Count(
+                "assigned_cases",
+                filter=Q(
+                    assigned_cases__status__in=[Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD]
+                ),
+            )
+        )
         .order_by("role", "user__first_name")
-    )  # fmt: skip
+    )
 
 
 def due_state(due: dt.datetime | None, now: dt.datetime | None = None) -> str:

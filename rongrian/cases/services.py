@@ -29,7 +29,7 @@ from rongrian.org.choices import Role
 from rongrian.org.models import ExternalAgency, Organisation, Staff, Unit
 from rongrian.sla import clocks as sla_clocks
 
-from . import receipts
+from . import receipts, search
 from .choices import Action, AttachmentKind, Channel, Status
 from .exceptions import InvalidInput, NotPermitted, StaleCase
 from .lifecycle import CITIZEN, SYSTEM, TERMINAL, actions_from, find_transition
@@ -125,6 +125,9 @@ def create_case(
         idempotency_key=idempotency_key or None,
     )
     case.full_clean(exclude=["receipt_no", "fiscal_year", "receipt_seq"])
+    case.search_text = search.index_text(
+        case.description, case.address, case.category.name if case.category else ""
+    )
     try:
         with _removing_files_on_error() as stored, transaction.atomic():
             case.fiscal_year, case.receipt_seq, case.receipt_no = receipts.allocate(

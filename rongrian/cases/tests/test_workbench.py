@@ -15,12 +15,19 @@ from rongrian.cases import services as s
 from rongrian.cases.choices import Action, Status
 from rongrian.cases.lifecycle import TRANSITIONS
 from rongrian.cases.models import Case
-from rongrian.org.choices import Role
 
 from .drive import drive
 
-USERS = ["intake", "supervisor", "head_elec", "officer_elec", "contractor_elec", "head_road",
-         "executive", "counter"]  # fmt: skip
+USERS = [
+    "intake",
+    "supervisor",
+    "head_elec",
+    "officer_elec",
+    "contractor_elec",
+    "head_road",
+    "executive",
+    "counter",
+]
 
 
 def login(username: str) -> Client:
@@ -35,8 +42,11 @@ def offered(html: str) -> set[str]:
 
 @pytest.fixture
 def contact_case(make_case: Any) -> Case:
-    return make_case(complainant_name="สมศรี มีสุข", complainant_phone="0812345678",
-                     complainant_email="somsri@example.com")  # fmt: skip
+    return make_case(
+        complainant_name="สมศรี มีสุข",
+        complainant_phone="0812345678",
+        complainant_email="somsri@example.com",
+    )
 
 
 def test_each_role_lands_on_its_own_queues(demo: Any, make_case: Any) -> None:
@@ -90,9 +100,15 @@ def test_every_role_against_every_action(
     case = drive(make_case(), source, demo)
     staff = getattr(demo, username)
     allowed = action in s.available_actions(case, staff)
-    data: dict[str, Any] = {"version": case.version, "reason": "เหตุผล", "note": "บันทึก",
-                            "result": "แก้ไขแล้ว", "unit": demo.unit("ENG-ELEC").pk,
-                            "agency": demo.org.agencies.first().pk, "assignee": demo.officer_elec.pk}  # fmt: skip
+    data: dict[str, Any] = {
+        "version": case.version,
+        "reason": "เหตุผล",
+        "note": "บันทึก",
+        "result": "แก้ไขแล้ว",
+        "unit": demo.unit("ENG-ELEC").pk,
+        "agency": demo.org.agencies.first().pk,
+        "assignee": demo.officer_elec.pk,
+    }
     if action == Action.MERGE:
         data["into"] = make_case().receipt_no
     visible = Case.objects.visible_to(staff).filter(pk=case.pk).exists()
@@ -110,19 +126,24 @@ def test_another_organisations_case_is_not_found(demo: Any, other_org: Any) -> N
     foreign = s.create_case(organisation=other_org, channel="web", description="ถนนพัง")
     client = login("supervisor")
     assert client.get(f"/work/case/{foreign.receipt_no}/").status_code == 404
-    assert client.post(f"/work/case/{foreign.receipt_no}/reject/", {"reason": "x"}).status_code == 404
+    assert (
+        client.post(f"/work/case/{foreign.receipt_no}/reject/", {"reason": "x"}).status_code == 404
+    )
     assert foreign.receipt_no not in client.get("/work/cases/").content.decode()
     assert foreign.receipt_no not in client.get("/work/cases/export.csv").getvalue().decode()
     foreign.refresh_from_db()
     assert foreign.status == Status.RECEIVED
 
 
-def test_a_tampered_unit_is_refused_and_nothing_changes(demo: Any, make_case: Any, other_org: Any) -> None:
+def test_a_tampered_unit_is_refused_and_nothing_changes(
+    demo: Any, make_case: Any, other_org: Any
+) -> None:
     case = make_case()
     response = login("intake").post(
         f"/work/case/{case.receipt_no}/forward/",
-        {"version": case.version, "unit": other_org.units.get().pk}, follow=True,
-    )  # fmt: skip
+        {"version": case.version, "unit": other_org.units.get().pk},
+        follow=True,
+    )
     assert "เลือกหน่วยงานขององค์กรนี้" in response.content.decode()
     case.refresh_from_db()
     assert case.status == Status.RECEIVED and case.unit is None
@@ -134,8 +155,9 @@ def test_a_stale_page_is_told_to_reload_and_shown_what_changed(demo: Any, make_c
     s.reject(case, reason="ซ้ำกับเรื่องเดิม", by=demo.supervisor)
     response = login("intake").post(
         f"/work/case/{case.receipt_no}/forward/",
-        {"version": page_version, "seq": page_seq, "unit": demo.unit("ENG-ELEC").pk}, follow=True,
-    )  # fmt: skip
+        {"version": page_version, "seq": page_seq, "unit": demo.unit("ENG-ELEC").pk},
+        follow=True,
+    )
     html = response.content.decode()
     assert "โหลดหน้าใหม่" in html
     assert "สิ่งที่เปลี่ยนไปตั้งแต่ท่านเปิดหน้านี้" in html and "ซ้ำกับเรื่องเดิม" in html
@@ -148,7 +170,7 @@ def test_forward_and_next_moves_along_the_screening_queue(demo: Any, make_case: 
     response = login("intake").post(
         f"/work/case/{first.receipt_no}/forward/",
         {"version": first.version, "unit": demo.unit("ENG-ELEC").pk, "then": "next"},
-    )  # fmt: skip
+    )
     assert response["Location"] == f"/work/case/{second.receipt_no}/"
 
 
@@ -174,7 +196,9 @@ def test_contractors_never_see_contacts(demo: Any, contact_case: Case) -> None:
     assert case.receipt_no in export and "0812345678" not in export and "somsri" not in export
 
 
-def test_the_intake_officer_sees_contacts_and_the_view_is_logged(demo: Any, contact_case: Case) -> None:
+def test_the_intake_officer_sees_contacts_and_the_view_is_logged(
+    demo: Any, contact_case: Case
+) -> None:
     html = login("intake").get(f"/work/case/{contact_case.receipt_no}/").content.decode()
     assert "0812345678" in html
     assert PersonalDataAccess.objects.get().how == "view"
@@ -182,9 +206,29 @@ def test_the_intake_officer_sees_contacts_and_the_view_is_logged(demo: Any, cont
 
 def test_exports_follow_the_same_masking(demo: Any, contact_case: Case) -> None:
     case = drive(contact_case, Status.ASSIGNED, demo)
-    rows = list(csv.reader(io.StringIO(login("officer_elec").get("/work/cases/export.csv").getvalue().decode().lstrip("\ufeff"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                login("officer_elec")
+                .get("/work/cases/export.csv")
+                .getvalue()
+                .decode()
+                .lstrip("\ufeff")
+            )
+        )
+    )
     assert rows[1][0] == case.receipt_no and rows[1][10] == "08••••••78"
-    rows = list(csv.reader(io.StringIO(login("supervisor").get("/work/cases/export.csv").getvalue().decode().lstrip("\ufeff"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                login("supervisor")
+                .get("/work/cases/export.csv")
+                .getvalue()
+                .decode()
+                .lstrip("\ufeff")
+            )
+        )
+    )
     assert rows[1][10] == "0812345678"
     assert PersonalDataAccess.objects.filter(how="export").count() == 1
 
@@ -208,7 +252,9 @@ def test_lists_filter_and_page_without_counting(demo: Any, make_case: Any) -> No
     assert next_link is not None
     page2 = client.get("/work/cases/?" + next_link.group(1).replace("&amp;", "&")).content.decode()
     assert page2.count('href="/work/case/LPG-') == 5
-    only = client.get(f"/work/cases/?status=forwarded&unit={demo.unit('ENG-ROAD').pk}").content.decode()
+    only = client.get(
+        f"/work/cases/?status=forwarded&unit={demo.unit('ENG-ROAD').pk}"
+    ).content.decode()
     assert only.count('href="/work/case/LPG-') == 1 and cases[0].receipt_no in only
     by_receipt = client.get(f"/work/cases/?q={cases[3].receipt_no}").content.decode()
     assert by_receipt.count('href="/work/case/LPG-') == 1
@@ -216,15 +262,30 @@ def test_lists_filter_and_page_without_counting(demo: Any, make_case: Any) -> No
 
 def test_bulk_forward_and_assign(demo: Any, make_case: Any) -> None:
     cases = [make_case() for _ in range(3)]
-    login("intake").post("/work/cases/bulk/", {"case": [c.receipt_no for c in cases], "bulk_action": "forward",
-                                               "unit": demo.unit("ENG-ELEC").pk})  # fmt: skip
+    login("intake").post(
+        "/work/cases/bulk/",
+        {
+            "case": [c.receipt_no for c in cases],
+            "bulk_action": "forward",
+            "unit": demo.unit("ENG-ELEC").pk,
+        },
+    )
     assert set(Case.objects.values_list("status", flat=True)) == {Status.FORWARDED}
     for c in Case.objects.all():
         s.acknowledge(c, by=demo.head_elec)
-    login("head_elec").post("/work/cases/bulk/", {"case": [c.receipt_no for c in cases], "bulk_action": "assign",
-                                                  "assignee": demo.officer_elec.pk})  # fmt: skip
+    login("head_elec").post(
+        "/work/cases/bulk/",
+        {
+            "case": [c.receipt_no for c in cases],
+            "bulk_action": "assign",
+            "assignee": demo.officer_elec.pk,
+        },
+    )
     assert set(Case.objects.values_list("assignee", flat=True)) == {demo.officer_elec.pk}
-    assert login("officer_elec").post("/work/cases/bulk/", {"bulk_action": "assign"}).status_code == 403
+    assert (
+        login("officer_elec").post("/work/cases/bulk/", {"bulk_action": "assign"}).status_code
+        == 403
+    )
 
 
 def test_an_officer_resolves_with_an_after_photo(demo: Any, make_case: Any) -> None:
@@ -233,8 +294,12 @@ def test_an_officer_resolves_with_an_after_photo(demo: Any, make_case: Any) -> N
     case = drive(make_case(), Status.IN_PROGRESS, demo)
     response = login("officer_elec").post(
         f"/work/case/{case.receipt_no}/resolve/",
-        {"version": case.version, "result": "เปลี่ยนหลอดไฟ LED ใหม่", "photos": [jpeg_with_gps("after.jpg")]},
-    )  # fmt: skip
+        {
+            "version": case.version,
+            "result": "เปลี่ยนหลอดไฟ LED ใหม่",
+            "photos": [jpeg_with_gps("after.jpg")],
+        },
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Status.RESOLVED and case.attachments.get().kind == "after"

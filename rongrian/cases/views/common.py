@@ -9,9 +9,14 @@ from ..models import Case
 
 # Everyone who works on or watches cases; the administrator works in the admin pages.
 CASE_ROLES = [
-    Role.INTAKE, Role.UNIT_HEAD, Role.OFFICER, Role.CONTRACTOR, Role.SUPERVISOR,
-    Role.EXECUTIVE, Role.COUNTER,
-]  # fmt: skip
+    Role.INTAKE,
+    Role.UNIT_HEAD,
+    Role.OFFICER,
+    Role.CONTRACTOR,
+    Role.SUPERVISOR,
+    Role.EXECUTIVE,
+    Role.COUNTER,
+]
 
 
 def staff_of(request: HttpRequest) -> Staff:
@@ -23,7 +28,15 @@ def visible_case(request: HttpRequest, receipt_no: str) -> Case:
     units' cases do not even reveal that they exist."""
     case = (
         Case.objects.visible_to(staff_of(request))
-        .select_related("organisation", "category", "category__default_unit", "unit", "assignee__user", "referred_to", "merged_into")
+        .select_related(
+            "organisation",
+            "category",
+            "category__default_unit",
+            "unit",
+            "assignee__user",
+            "referred_to",
+            "merged_into",
+        )
         .filter(receipt_no=receipt_no)
         .first()
     )

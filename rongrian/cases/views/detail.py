@@ -33,14 +33,25 @@ def case_page(request: HttpRequest, receipt_no: str) -> HttpResponse:
     staff = staff_of(request)
     case = visible_case(request, receipt_no)
     access = contact_access(staff)
-    has_contacts = any([case.complainant_name, case.complainant_phone, case.complainant_email, case.complainant_line_id])
+    has_contacts = any(
+        [
+            case.complainant_name,
+            case.complainant_phone,
+            case.complainant_email,
+            case.complainant_line_id,
+        ]
+    )
     if access == "shown" and has_contacts:
         log_access(staff=staff, case_id=case.pk, how="view")
     actions = s.available_actions(case, staff)
     since = int(request.GET["since"]) if request.GET.get("since", "").isdigit() else None
-    clocks = list(StageClock.objects.filter(case=case).select_related("unit").order_by("started_at", "pk"))
+    clocks = list(
+        StageClock.objects.filter(case=case).select_related("unit").order_by("started_at", "pk")
+    )
     for clock in clocks:
-        clock.due_state = due_state(clock.due_at) if clock.finished_at is None and clock.paused_at is None else ""
+        clock.due_state = (
+            due_state(clock.due_at) if clock.finished_at is None and clock.paused_at is None else ""
+        )
     context: dict[str, Any] = {
         "staff": staff,
         "case": case,
@@ -51,7 +62,9 @@ def case_page(request: HttpRequest, receipt_no: str) -> HttpResponse:
         "attachments": list(case.attachments.all()),
         "contacts": _contacts(case, access),
         "access": access,
-        "units": Unit.objects.filter(organisation=case.organisation, is_active=True).select_related("parent"),
+        "units": Unit.objects.filter(organisation=case.organisation, is_active=True).select_related(
+            "parent"
+        ),
         "agencies": ExternalAgency.objects.filter(organisation=case.organisation, is_active=True),
         "loads": officer_loads(staff) if Action.ASSIGN in actions else [],
         "suggested_unit": case.category.default_unit if case.category_id else None,
@@ -73,7 +86,9 @@ def _contacts(case: Case, access: str) -> dict[str, str]:
     if access == "shown":
         return values
     if access == "masked":
-        return {k: mask(v) if k != "name" else (v[:1] + "•••" if v else "") for k, v in values.items()}
+        return {
+            k: mask(v) if k != "name" else (v[:1] + "•••" if v else "") for k, v in values.items()
+        }
     return {k: "" for k in values}
 
 
@@ -98,7 +113,11 @@ def reveal(request: HttpRequest, receipt_no: str) -> HttpResponse:
     staff = staff_of(request)
     case = visible_case(request, receipt_no)
     log_access(staff=staff, case_id=case.pk, how="reveal")
-    return render(request, "cases/_contacts.html", {"contacts": _contacts(case, "shown"), "access": "shown", "case": case})
+    return render(
+        request,
+        "cases/_contacts.html",
+        {"contacts": _contacts(case, "shown"), "access": "shown", "case": case},
+    )
 
 
 @staff_required(roles=CASE_ROLES)
@@ -133,21 +152,31 @@ def _unit(case: Case, post: Any) -> Unit:
 
 
 def _person(case: Case, post: Any) -> Staff:
-    person = Staff.objects.filter(organisation=case.organisation, pk=post.get("assignee") or 0).select_related("user", "unit").first()
+    person = (
+        Staff.objects.filter(organisation=case.organisation, pk=post.get("assignee") or 0)
+        .select_related("user", "unit")
+        .first()
+    )
     if person is None:
         raise InvalidInput(_("Choose who will do the work."))
     return person
 
 
 def _agency(case: Case, post: Any) -> ExternalAgency:
-    agency = ExternalAgency.objects.filter(organisation=case.organisation, pk=post.get("agency") or 0).first()
+    agency = ExternalAgency.objects.filter(
+        organisation=case.organisation, pk=post.get("agency") or 0
+    ).first()
     if agency is None:
         raise InvalidInput(_("Choose the agency to refer to."))
     return agency
 
 
 def _merge_target(request: HttpRequest, post: Any) -> Case:
-    target = Case.objects.visible_to(staff_of(request)).filter(receipt_no=_text(post, "into").upper()).first()
+    target = (
+        Case.objects.visible_to(staff_of(request))
+        .filter(receipt_no=_text(post, "into").upper())
+        .first()
+    )
     if target is None:
         raise InvalidInput(_("No case with that receipt number in your organisation."))
     return target
@@ -155,22 +184,36 @@ def _merge_target(request: HttpRequest, post: Any) -> Case:
 
 Handler = Callable[[HttpRequest, Case, Staff], Case]
 HANDLERS: dict[str, Handler] = {
-    "forward": lambda r, c, b: s.forward(c, to_unit=_unit(c, r.POST), by=b, note=_text(r.POST, "note")),
-    "refer": lambda r, c, b: s.refer(c, agency=_agency(c, r.POST), by=b, urgent=r.POST.get("urgent") == "on", note=_text(r.POST, "note")),
+    "forward": lambda r, c, b: s.forward(
+        c, to_unit=_unit(c, r.POST), by=b, note=_text(r.POST, "note")
+    ),
+    "refer": lambda r, c, b: s.refer(
+        c,
+        agency=_agency(c, r.POST),
+        by=b,
+        urgent=r.POST.get("urgent") == "on",
+        note=_text(r.POST, "note"),
+    ),
     "reject": lambda r, c, b: s.reject(c, reason=_text(r.POST, "reason"), by=b),
-    "merge": lambda r, c, b: s.merge(c, into=_merge_target(r, r.POST), by=b, note=_text(r.POST, "note")),
+    "merge": lambda r, c, b: s.merge(
+        c, into=_merge_target(r, r.POST), by=b, note=_text(r.POST, "note")
+    ),
     "acknowledge": lambda r, c, b: s.acknowledge(c, by=b, note=_text(r.POST, "note")),
     "assign": lambda r, c, b: s.assign(c, to=_person(c, r.POST), by=b, note=_text(r.POST, "note")),
     "return": lambda r, c, b: s.return_to_screening(c, reason=_text(r.POST, "reason"), by=b),
     "start": lambda r, c, b: s.start_work(c, by=b, note=_text(r.POST, "note")),
-    "progress": lambda r, c, b: s.report_progress(c, note=_text(r.POST, "note"), by=b, public=r.POST.get("public") == "on", files=_photos(r)),
+    "progress": lambda r, c, b: s.report_progress(
+        c, note=_text(r.POST, "note"), by=b, public=r.POST.get("public") == "on", files=_photos(r)
+    ),
     "hold": lambda r, c, b: s.hold(c, reason=_text(r.POST, "reason"), by=b),
     "resume": lambda r, c, b: s.resume(c, by=b, note=_text(r.POST, "note")),
     "resolve": lambda r, c, b: s.resolve(c, result=_text(r.POST, "result"), by=b, files=_photos(r)),
     "close": lambda r, c, b: s.close(c, by=b, reason=_text(r.POST, "reason")),
     "reopen": lambda r, c, b: s.reopen(c, reason=_text(r.POST, "reason"), by=b),
-    "note": lambda r, c, b: s.add_note(c, text=_text(r.POST, "note"), by=b, public=r.POST.get("public") == "on"),
-}  # fmt: skip
+    "note": lambda r, c, b: s.add_note(
+        c, text=_text(r.POST, "note"), by=b, public=r.POST.get("public") == "on"
+    ),
+}
 
 
 @require_POST
@@ -199,9 +242,14 @@ def act(request: HttpRequest, receipt_no: str, action: str) -> HttpResponse:
         if nxt is not None:
             return redirect("cases:case", receipt_no=nxt.receipt_no)
         return redirect("cases:home")
-    if case.status in (Status.CLOSED, Status.REJECTED, Status.MERGED) or not s.available_actions(case, staff):
+    if case.status in (Status.CLOSED, Status.REJECTED, Status.MERGED) or not s.available_actions(
+        case, staff
+    ):
         # Nothing left for this person here: back to their queues.
-        if Case.objects.visible_to(staff).filter(pk=case.pk).exists() and staff.role not in (Role.INTAKE, Role.COUNTER):
+        if Case.objects.visible_to(staff).filter(pk=case.pk).exists() and staff.role not in (
+            Role.INTAKE,
+            Role.COUNTER,
+        ):
             return redirect(url)
         return redirect("cases:home")
     return redirect(url)

@@ -32,7 +32,9 @@ EXPORT_LIMIT = 50_000
 def case_list(request: HttpRequest) -> HttpResponse:
     staff = staff_of(request)
     qs, f = filtering.visible_list(staff, request.GET)
-    rows, next_cursor = filtering.page(with_next_due(qs).select_related("category", "unit", "assignee__user"), f)
+    rows, next_cursor = filtering.page(
+        with_next_due(qs).select_related("category", "unit", "assignee__user"), f
+    )
     for case in rows:
         case.due_state = due_state(case.next_due)
     params = request.GET.copy()
@@ -48,30 +50,79 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "query": params.urlencode(),
             "statuses": Status.choices,
             "channels": Channel.choices,
-            "categories": Category.objects.filter(organisation=staff.organisation).order_by("sort_order"),
+            "categories": Category.objects.filter(organisation=staff.organisation).order_by(
+                "sort_order"
+            ),
             "units": Unit.objects.filter(organisation=staff.organisation, is_active=True),
-            "assignees": Staff.objects.active().filter(organisation=staff.organisation, role__in=["officer", "contractor", "unit_head"]).select_related("user"),
+            "assignees": Staff.objects.active()
+            .filter(
+                organisation=staff.organisation, role__in=["officer", "contractor", "unit_head"]
+            )
+            .select_related("user"),
             "can_bulk_forward": staff.role in ("intake", "supervisor"),
             "can_bulk_assign": staff.role == "unit_head",
         },
     )
 
 
-COLUMNS = ["receipt_no", "received", "status", "channel", "category", "unit", "assignee", "address", "description", "name", "phone", "email", "line_id"]
+COLUMNS = [
+    "receipt_no",
+    "received",
+    "status",
+    "channel",
+    "category",
+    "unit",
+    "assignee",
+    "address",
+    "description",
+    "name",
+    "phone",
+    "email",
+    "line_id",
+]
 
 
 def _export_records(staff: Staff, rows: list[Case]) -> Iterator[list[str]]:
     access = contact_access(staff)
-    yield [str(c) for c in (_("Receipt number"), _("Received"), _("Status"), _("Channel"), _("Category"), _("Unit"), _("Assigned to"), _("Place"), _("Description"), _("Name"), _("Phone"), _("E-mail"), _("LINE ID"))]
+    yield [
+        str(c)
+        for c in (
+            _("Receipt number"),
+            _("Received"),
+            _("Status"),
+            _("Channel"),
+            _("Category"),
+            _("Unit"),
+            _("Assigned to"),
+            _("Place"),
+            _("Description"),
+            _("Name"),
+            _("Phone"),
+            _("E-mail"),
+            _("LINE ID"),
+        )
+    ]
     for case in rows:
-        contacts = [case.complainant_name, case.complainant_phone, case.complainant_email, case.complainant_line_id]
+        contacts = [
+            case.complainant_name,
+            case.complainant_phone,
+            case.complainant_email,
+            case.complainant_line_id,
+        ]
         if access != "shown":
             contacts = [mask(v) if access == "masked" else "" for v in contacts]
         yield [
-            case.receipt_no, format_date(case.received_at), case.get_status_display(), case.get_channel_display(),
-            case.category.localized_name() if case.category else "", case.unit.localized_name() if case.unit else "",
-            case.assignee.display_name if case.assignee else "", case.address, case.description, *contacts,
-        ]  # fmt: skip
+            case.receipt_no,
+            format_date(case.received_at),
+            case.get_status_display(),
+            case.get_channel_display(),
+            case.category.localized_name() if case.category else "",
+            case.unit.localized_name() if case.unit else "",
+            case.assignee.display_name if case.assignee else "",
+            case.address,
+            case.description,
+            *contacts,
+        ]
 
 
 class _Echo:
@@ -95,7 +146,9 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         sheet = book.create_sheet(_("Cases"))
         for record in records:
             sheet.append(record)
-        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         response["Content-Disposition"] = 'attachment; filename="cases.xlsx"'
         book.save(response)
         return response
@@ -119,15 +172,27 @@ def bulk(request: HttpRequest) -> HttpResponse:
     like a single action, and refusals are listed."""
     staff = staff_of(request)
     receipts = request.POST.getlist("case")[:200]
-    cases = list(Case.objects.visible_to(staff).filter(receipt_no__in=receipts).select_related("unit", "organisation"))
+    cases = list(
+        Case.objects.visible_to(staff)
+        .filter(receipt_no__in=receipts)
+        .select_related("unit", "organisation")
+    )
     action = request.POST.get("bulk_action")
     done, failed = 0, []
     target_unit = target_person = None
     if action == "forward":
-        target_unit = Unit.objects.filter(organisation=staff.organisation, pk=request.POST.get("unit") or 0).first()
+        target_unit = Unit.objects.filter(
+            organisation=staff.organisation, pk=request.POST.get("unit") or 0
+        ).first()
     elif action == "assign":
-        target_person = Staff.objects.filter(organisation=staff.organisation, pk=request.POST.get("assignee") or 0).first()
-    if (action == "forward" and target_unit is None) or (action == "assign" and target_person is None) or action not in ("forward", "assign"):
+        target_person = Staff.objects.filter(
+            organisation=staff.organisation, pk=request.POST.get("assignee") or 0
+        ).first()
+    if (
+        (action == "forward" and target_unit is None)
+        or (action == "assign" and target_person is None)
+        or action not in ("forward", "assign")
+    ):
         messages.error(request, _("Choose what to do with the selected cases."))
         return redirect(_back(request))
     for case in cases:
