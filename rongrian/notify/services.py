@@ -103,6 +103,8 @@ def send_receipt(case: Case) -> Notification | None:
     contact = complainant_contact(case)
     if contact is None:
         return None
+    if case.channel == "line" and contact[0] == Channel.LINE:
+        return None  # the LINE conversation already answered with the receipt, for free
     from rongrian.tracking.access import tracking_url
 
     with translation.override(case.language or settings.LANGUAGE_CODE):
@@ -252,7 +254,12 @@ def _deliver_one(pk: int, now: dt.datetime) -> str:
     notification = Notification.objects.get(pk=pk)
     try:
         transport_for(notification.channel).send(
-            Message(notification.address, notification.subject, notification.body)
+            Message(
+                notification.address,
+                notification.subject,
+                notification.body,
+                organisation_id=notification.organisation_id,
+            )
         )
     except TransportError as exc:
         return _record_failure(notification, str(exc), now)

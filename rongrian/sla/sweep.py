@@ -45,6 +45,7 @@ class SweepResult:
     level2: int = 0
     auto_closed: int = 0
     notifications_requeued: int = 0
+    drafts_discarded: int = 0
     skipped: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
@@ -64,7 +65,15 @@ def sweep(*, now: dt.datetime | None = None, batch: int = BATCH) -> SweepResult:
         result.level2 += n
     result.auto_closed = _auto_close(now=now, batch=batch, skipped=result.skipped)
     result.notifications_requeued = notify.enqueue_due(now=now)
+    result.drafts_discarded = _discard_stale_line_drafts(now)
     return result
+
+
+def _discard_stale_line_drafts(now: dt.datetime) -> int:
+    """Unsent LINE drafts are personal data too: not kept past their time."""
+    from rongrian.intake.line import discard_stale_drafts
+
+    return discard_stale_drafts(now=now)
 
 
 def overdue(now: dt.datetime | None = None) -> Q:

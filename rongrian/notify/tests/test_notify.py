@@ -193,8 +193,31 @@ def test_the_line_transport_pushes_to_the_user(settings: Any, gateway: str) -> N
     assert path == "/v2/bot/message/push" and headers["Authorization"] == "Bearer tok"
     assert body == {"to": "U1234", "messages": [{"type": "text", "text": "เรื่องของท่านเสร็จแล้ว"}]}
     settings.LINE_CHANNEL_ACCESS_TOKEN = ""
-    with pytest.raises(TransportError, match="not set"):
+    with pytest.raises(TransportError, match="no LINE channel access token"):
         LinePushTransport().send(Message("U1234", "s", "b"))
+
+
+def test_line_pushes_go_through_the_organisations_own_channel(
+    settings: Any, gateway: str, demo: Any
+) -> None:
+    from rongrian.intake.models import LineChannel
+    from rongrian.notify.transports.http import LinePushTransport
+
+    settings.LINE_API_BASE, settings.LINE_CHANNEL_ACCESS_TOKEN = gateway, "global"
+    LineChannel.objects.create(
+        organisation=demo.org, channel_secret="s", channel_access_token="lampang-token"
+    )
+    LinePushTransport().send(Message("U1", "s", "b", organisation_id=demo.org.pk))
+    assert _Recorder.requests[0][1]["Authorization"] == "Bearer lampang-token"
+
+
+def test_a_line_complaint_gets_its_receipt_in_the_chat_not_as_a_push(
+    demo: Any, make_case: Any
+) -> None:
+    make_case(channel="line", complainant_line_id="U42", wants_updates=True, update_channel="line")
+    assert not Notification.objects.filter(kind="receipt").exists()
+    make_case(channel="web", complainant_line_id="U43", wants_updates=True, update_channel="line")
+    assert Notification.objects.filter(kind="receipt", address="U43").exists()
 
 
 def _redis_reachable() -> bool:

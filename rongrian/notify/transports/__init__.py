@@ -18,6 +18,8 @@ class Message:
     address: str
     subject: str
     body: str
+    # Whose channel to send through (a LINE user id works only on its own channel).
+    organisation_id: int | None = None
 
 
 class TransportError(Exception):

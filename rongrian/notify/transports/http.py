@@ -47,14 +47,26 @@ class SmsGatewayTransport:
 
 
 class LinePushTransport:
-    """LINE Messaging API push message to a user id that opted in."""
+    """LINE Messaging API push message to a user id that opted in, through the
+    organisation's own LINE channel (settings.LINE_CHANNEL_ACCESS_TOKEN as a fallback
+    for a single-organisation deployment)."""
 
     def send(self, message: Message) -> None:
-        if not settings.LINE_CHANNEL_ACCESS_TOKEN:
-            raise TransportError("LINE_CHANNEL_ACCESS_TOKEN is not set")
+        token = _line_token(message.organisation_id) or settings.LINE_CHANNEL_ACCESS_TOKEN
+        if not token:
+            raise TransportError("no LINE channel access token for this organisation")
         _post_json(
             f"{settings.LINE_API_BASE.rstrip('/')}/v2/bot/message/push",
             {"to": message.address, "messages": [{"type": "text", "text": message.body[:5000]}]},
-            settings.LINE_CHANNEL_ACCESS_TOKEN,
+            token,
             settings.NOTIFY_HTTP_TIMEOUT,
         )
+
+
+def _line_token(organisation_id: int | None) -> str:
+    if organisation_id is None:
+        return ""
+    from rongrian.intake.models import LineChannel
+
+    channel = LineChannel.objects.filter(organisation_id=organisation_id, is_active=True).first()
+    return channel.channel_access_token if channel else ""
