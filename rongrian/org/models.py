@@ -236,3 +236,21 @@ class Staff(models.Model):
             errors["contractor"] = _("This contractor belongs to another organisation.")
         if errors:
             raise ValidationError(errors)
+
+
+class TOTPDevice(models.Model):
+    """An authenticator app enrolled by a supervisor or administrator (optional)."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="totp", verbose_name=_("user")
+    )
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    last_used_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    def __str__(self) -> str:
+        return str(self.user)
