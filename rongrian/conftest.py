@@ -32,10 +32,13 @@ def _fast_password_hashing(settings: Any) -> None:
 def _fresh_calendars() -> Any:
     # Rolled-back tests reuse organisation ids; a cached calendar must not leak across.
     from rongrian.sla.calendar import clear_cache
+    from rongrian.sla.models.clocks import clear_policy_cache
 
     clear_cache()
+    clear_policy_cache()
     yield
     clear_cache()
+    clear_policy_cache()
 
 
 class Cast:
