@@ -23,9 +23,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import web
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 SCENARIOS = ["calendar", "sweep"]
+# HTTP scenarios run on PostgreSQL (the production database) and, for the two
+# citizen-facing ones, on SQLite too (the embedded default).
+SQLITE_HTTP = {"public complaint submission", "tracking lookup (QR link)"}
 
 
 def log(message: str) -> None:
@@ -98,6 +104,43 @@ def run_scenario(url: str, name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 
+def add_ratios(rows: list[dict[str, Any]]) -> None:
+    """Each HTTP figure as a share of the same database's floors, so runs on different
+    machines compare: vs the bare Django INSERT view and vs pgbench."""
+    for vendor in {r.get("database") for r in rows}:
+        floor = next(
+            (
+                r
+                for r in rows
+                if r.get("database") == vendor and r["scenario"].startswith("floor: bare")
+            ),
+            None,
+        )
+        pg = next((r for r in rows if r["scenario"].startswith("floor: pgbench")), None)
+        for r in rows:
+            if (
+                r.get("database") != vendor
+                or r.get("unit") != "req/s"
+                or r["scenario"].startswith("floor")
+            ):
+                continue
+            if floor and floor.get("throughput"):
+                r["vs_framework_floor"] = r.get("throughput", 0) / floor["throughput"]
+            if pg and pg.get("throughput"):
+                r["vs_pgbench"] = r.get("throughput", 0) / pg["throughput"]
+
+
+def floor_summary(rows: list[dict[str, Any]]) -> str:
+    lines = []
+    for r in rows:
+        if r["scenario"] == "public complaint submission" and "vs_framework_floor" in r:
+            share = f"{r['vs_framework_floor']:.0%} of the framework floor"
+            if "vs_pgbench" in r:
+                share += f", {r['vs_pgbench']:.0%} of pgbench's insert rate"
+            lines.append(f"{r['database']}: public submissions = {share}")
+    return "\n".join(lines)
+
+
 def fmt(value: Any, digits: int = 1) -> str:
     if value is None:
         return "—"
@@ -157,10 +200,19 @@ def table(rows: list[dict[str, Any]]) -> str:
         notes = ", ".join(
             f"{k}={fmt(v)}" for k, v in r.items() if k in ("found", "escalations", "auto_closed")
         )
-        lines.append([
-            r["scenario"], r.get("database", ""), fmt(r.get("cases")), throughput, p50, p99,
-            fmt(r.get("seconds"), 3), fmt(r.get("peak_rss_mb"), 0), notes,
-        ])  # fmt: skip
+        lines.append(
+            [
+                r["scenario"],
+                r.get("database", ""),
+                fmt(r.get("cases")),
+                throughput,
+                p50,
+                p99,
+                fmt(r.get("seconds"), 3),
+                fmt(r.get("peak_rss_mb"), 0),
+                notes,
+            ]
+        )
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
     out = []
     for n, line in enumerate(lines):
@@ -183,7 +235,16 @@ def main() -> None:
         for name in scenarios:
             log(f"{vendor}: {name}")
             rows.extend(run_scenario(url, name))
+        if os.environ.get("BENCH_HTTP", "1") == "1":
+            rows.extend(web.floors(url, vendor))
+            rows.extend(
+                web.app_scenarios(
+                    url, vendor, cases, None if vendor == "postgresql" else SQLITE_HTTP
+                )
+            )
+    add_ratios(rows)
     print(table(rows))
+    print(floor_summary(rows))
     result = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, "

@@ -2,8 +2,7 @@
 
 import datetime as dt
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from rongrian.common.thaidate import fiscal_year_be, local_date
 from rongrian.org.models import Organisation
@@ -24,12 +23,25 @@ def allocate(organisation: Organisation, at: dt.datetime) -> tuple[int, int, str
     """
     assert transaction.get_connection().in_atomic_block, "allocate inside the case's transaction"
     year = fiscal_year_be(local_date(at))
-    counters = ReceiptCounter.objects.filter(organisation=organisation, fiscal_year=year)
-    if not counters.update(last_value=F("last_value") + 1):
+    seq = _increment(organisation.pk, year)
+    if seq is None:
         # First case of the year: create the row, tolerating a concurrent creator.
         ReceiptCounter.objects.bulk_create(
             [ReceiptCounter(organisation=organisation, fiscal_year=year)], ignore_conflicts=True
         )
-        counters.update(last_value=F("last_value") + 1)
-    seq = counters.values_list("last_value", flat=True).get()
+        seq = _increment(organisation.pk, year)
+    assert seq is not None
     return year, seq, format_receipt(organisation.code, year, seq)
+
+
+def _increment(organisation_id: int, year: int) -> int | None:
+    # One statement takes the row lock and reads the new value (PostgreSQL, SQLite >= 3.35).
+    table = ReceiptCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_value = last_value + 1 "
+            "WHERE organisation_id = %s AND fiscal_year = %s RETURNING last_value",
+            [organisation_id, year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None

@@ -59,6 +59,11 @@ def _inner_words(token: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def warm_up() -> None:
+    """Load the dictionary now (about a second) rather than in someone's request."""
+    index_text("ไฟถนนดับ")
+
+
 def words(text: str) -> list[str]:
     """The words of `text`, lower-cased, in order, without punctuation or spaces."""
     from pythainlp.tokenize import word_tokenize

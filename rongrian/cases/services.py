@@ -94,15 +94,10 @@ def create_case(
 
     `by` is the officer who took it at the counter or on the phone; None means the
     complainant filed it themselves. A repeated `idempotency_key` returns the case
-    the first attempt created instead of a second one. Raises ValidationError with
-    a message per wrong field; nothing is stored then.
+    the first attempt created instead of a second one (the database's unique index
+    decides, so two retries racing each other also get one case). Raises
+    ValidationError with a message per wrong field; nothing is stored then.
     """
-    if idempotency_key:
-        existing = Case.objects.filter(
-            organisation=organisation, idempotency_key=idempotency_key
-        ).first()
-        if existing is not None:
-            return existing
     actor = Actor.of(by) if by is not None else CITIZEN_ACTOR
     if by is not None:
         _check_member(by, organisation)
@@ -124,7 +119,12 @@ def create_case(
         received_at=received_at or timezone.now(),
         idempotency_key=idempotency_key or None,
     )
-    case.full_clean(exclude=["receipt_no", "fiscal_year", "receipt_seq"])
+    # Constraints are left to the database (the insert below); the field rules and
+    # clean() run here so a refusal names the field. FKs arrive as checked objects.
+    case.full_clean(
+        exclude=["receipt_no", "fiscal_year", "receipt_seq", "organisation", "category"],
+        validate_constraints=False,
+    )
     case.search_text = search.index_text(
         case.description, case.address, case.category.name if case.category else ""
     )
@@ -136,6 +136,7 @@ def create_case(
             case.save(force_insert=True)
             event = _append_event(
                 case,
+                seq=1,
                 action=Action.RECEIVE,
                 from_status="",
                 to_status=Status.RECEIVED,
@@ -566,6 +567,7 @@ def _write(case: Case, fields: dict[str, Any]) -> None:
 def _append_event(
     case: Case,
     *,
+    seq: int | None = None,
     action: Action,
     from_status: str,
     to_status: str,
@@ -578,10 +580,11 @@ def _append_event(
 ) -> CaseEvent:
     # The case row was written first in this transaction, so no one else can
     # append to this timeline until we commit: max + 1 is safe.
-    last = CaseEvent.objects.filter(case_id=case.pk).aggregate(m=Max("seq"))["m"] or 0
+    if seq is None:
+        seq = (CaseEvent.objects.filter(case_id=case.pk).aggregate(m=Max("seq"))["m"] or 0) + 1
     return CaseEvent.objects.create(
         case_id=case.pk,
-        seq=last + 1,
+        seq=seq,
         action=action,
         from_status=from_status,
         to_status=to_status,

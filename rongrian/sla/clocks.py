@@ -45,8 +45,7 @@ def on_event(case: Case, event: CaseEvent) -> None:
     at = event.at
     action = event.action
     if action == Action.RECEIVE:
-        _begin(case, Stage.SCREENING, at, unit_id=None)
-        _begin(case, Stage.RESOLVE, at, unit_id=None)
+        _begin_new_case(case, at)
     elif action == Action.FORWARD:
         _finish(case, [Stage.SCREENING], at)
         _begin(case, Stage.ACKNOWLEDGE, at, unit_id=case.unit_id)
@@ -153,6 +152,27 @@ def _begin(case: Case, stage: Stage, at: dt.datetime, *, unit_id: int | None) ->
         category=case.category if stage == Stage.RESOLVE else None,
     )
     return _start(case, stage, at, due, unit_id=unit_id, business=business)
+
+
+def _begin_new_case(case: Case, at: dt.datetime) -> None:
+    """A new case starts its screening and resolution clocks: one insert, nothing to end."""
+    cal = calendar_for(case.organisation_id)
+    policy = SlaPolicy.for_organisation(case.organisation_id)
+    clocks = []
+    for stage in (Stage.SCREENING, Stage.RESOLVE):
+        due, business = deadline(
+            stage,
+            at,
+            cal=cal,
+            policy=policy,
+            category=case.category if stage == Stage.RESOLVE else None,
+        )
+        clocks.append(
+            StageClock(
+                case_id=case.pk, stage=stage, started_at=at, due_at=due, business_time=business
+            )
+        )
+    StageClock.objects.bulk_create(clocks)
 
 
 def _start_after_acknowledgement(case: Case, at: dt.datetime) -> None:

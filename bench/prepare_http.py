@@ -1,0 +1,64 @@
+"""Print what the HTTP scenarios need, as one JSON line: a sample of receipts with their
+tracking codes, staff session cookies, and a citizen session granted 20 cases.
+
+    DATABASE_URL=... python -m bench.prepare_http
+"""
+
+import json
+import os
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongrian.settings")
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.db.models import F  # noqa: E402
+
+from rongrian.cases.models import Case  # noqa: E402
+from rongrian.catalog.models import Category  # noqa: E402
+from rongrian.org.models import Organisation  # noqa: E402
+
+
+def staff_session(username: str) -> str:
+    user = get_user_model().objects.get(username=username)
+    store = SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_hash"] = user.get_session_auth_hash()
+    store.create()
+    return str(store.session_key)
+
+
+def main() -> None:
+    org = Organisation.objects.get(code="LPG")
+    category = Category.objects.get(organisation=org, code="STREETLIGHT")
+    step = max(Case.objects.count() // 2000, 1)
+    sample = list(
+        Case.objects.filter(organisation=org)
+        .annotate(m=F("id") % step)
+        .filter(m=0)
+        .values_list("receipt_no", "tracking_code")[:2000]
+    )
+    granted = list(
+        Case.objects.filter(receipt_no__in=[r for r, _ in sample[:20]]).values_list(
+            "pk", "receipt_no"
+        )
+    )
+    citizen = SessionStore()
+    citizen["tracking_cases"] = [pk for pk, _ in granted]
+    citizen.create()
+    info = {
+        "category": category.pk,
+        "sample": sample,
+        "intake": staff_session("intake"),
+        "supervisor": staff_session("supervisor"),
+        "citizen": citizen.session_key,
+        "granted": [r for _, r in granted],
+    }
+    print(json.dumps(info))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,333 @@
+"""HTTP scenarios: the app under gunicorn (4 workers), loaded by wrk from another process.
+
+Each scenario runs for a bounded time (BENCH_SECONDS, default 15) at 8 connections and
+reports requests/s, p50 and p99 latency, and the peak RSS of a gunicorn worker. Two
+floors are measured in the same run: PostgreSQL's own single-row insert rate (pgbench,
+8 clients) and a bare Django view that does one INSERT under the same gunicorn settings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+GUNICORN = str(Path(PY).parent / "gunicorn")
+LUA = ROOT / "bench" / "lua"
+PORT, FLOOR_PORT = 8765, 8766
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+
+
+def seconds() -> int:
+    return int(os.environ.get("BENCH_SECONDS", "15"))
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def server_env(url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + "k" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "RONGRIAN_SUBMIT_LIMIT": str(10**9),
+        "RONGRIAN_TRACK_FAIL_LIMIT": str(10**9),
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "rongrian.settings",
+    }
+
+
+def start(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [
+            GUNICORN,
+            app,
+            "--workers",
+            "4",
+            "--preload",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            "x",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return process
+        except urllib.error.HTTPError:
+            return process  # it answers
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    error = process.stderr.read().decode()[-2000:] if process.stderr else ""
+    raise RuntimeError(f"gunicorn did not start: {error}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def worker_peak_rss_mb(master: int) -> float:
+    peak = 0
+    for status in Path("/proc").glob("*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{master}\n" not in text:
+            continue
+        match = re.search(r"VmHWM:\s+(\d+) kB", text)
+        if match:
+            peak = max(peak, int(match.group(1)))
+    return peak / 1024
+
+
+def wrk(
+    url: str, *, script: str | None = None, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds()}s", "--latency", "--timeout", "5s"]
+    if script:
+        command += ["-s", str(LUA / script)]
+    done = subprocess.run(
+        [*command, url], capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
+    out = done.stdout
+    figures: dict[str, Any] = {}
+    if match := re.search(r"Requests/sec:\s+([\d.]+)", out):
+        figures["throughput"] = float(match.group(1))
+    for pct, key in (("50", "p50_ms"), ("99", "p99_ms")):
+        if match := re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out):
+            value = float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
+            figures[key] = value
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        figures["errors"] = int(match.group(1))
+    if match := re.search(r"(\d+) requests in", out):
+        figures["requests"] = int(match.group(1))
+    if "throughput" not in figures:
+        figures["error"] = (done.stderr or out)[-500:]
+    figures["unit"] = "req/s"
+    return figures
+
+
+def prepare(url: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [PY, "-m", "bench.prepare_http"],
+        cwd=ROOT,
+        env=server_env(url),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _paths_file(paths: list[str]) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("\n".join(paths) + "\n")
+    return handle.name
+
+
+def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> list[dict[str, Any]]:
+    info = prepare(url)
+    env = server_env(url)
+    server = start("rongrian.wsgi:application", PORT, env)
+    base = f"http://127.0.0.1:{PORT}"
+    rows: list[dict[str, Any]] = []
+    csrf = secrets.token_hex(16)
+    form = urllib.parse.urlencode(
+        {
+            "category": info["category"],
+            "description": "ไฟถนนหน้าบ้านดับมาสามวันแล้ว ทดสอบระบบ",
+            "address": "ถนนบุญวาทย์",
+            "latitude": "18.290100",
+            "longitude": "99.491200",
+        }
+    )
+    staff = lambda who: {"BENCH_COOKIE": f"sessionid={info[who]}"}  # noqa: E731
+    plans: list[tuple[str, str, dict[str, Any]]] = [
+        (
+            "public complaint submission",
+            f"{base}/complaint/LPG/",
+            {
+                "script": "post.lua",
+                "env": {
+                    "BENCH_BODY": form,
+                    "BENCH_COOKIE": f"csrftoken={csrf}",
+                    "BENCH_CSRF": csrf,
+                },
+            },
+        ),
+        (
+            "tracking lookup (QR link)",
+            base,
+            {
+                "script": "paths.lua",
+                "env": {"BENCH_PATHS": _paths_file([f"/t/{r}/{c}/" for r, c in info["sample"]])},
+            },
+        ),
+        (
+            "tracking page",
+            base,
+            {
+                "script": "paths.lua",
+                "env": {
+                    "BENCH_PATHS": _paths_file([f"/track/{r}/" for r in info["granted"]]),
+                    "BENCH_COOKIE": f"sessionid={info['citizen']}",
+                },
+            },
+        ),
+        ("screening queue (intake home)", f"{base}/work/", {"env": staff("intake")}),
+        (
+            "case page",
+            base,
+            {
+                "script": "paths.lua",
+                "env": {
+                    "BENCH_PATHS": _paths_file(
+                        [f"/work/case/{r}/" for r, _ in info["sample"][:500]]
+                    ),
+                    **staff("supervisor"),
+                },
+            },
+        ),
+        (
+            "case list with filters",
+            f"{base}/work/cases/?status=in_progress&category={info['category']}",
+            {"env": staff("supervisor")},
+        ),
+        (
+            "case list, page 2 (keyset)",
+            f"{base}/work/cases/?status=closed&order=oldest",
+            {"env": staff("supervisor")},
+        ),
+        (
+            "Thai search",
+            base,
+            {
+                "script": "paths.lua",
+                "env": {
+                    "BENCH_PATHS": _paths_file(
+                        [
+                            f"/work/cases/?q={urllib.parse.quote(q)}"
+                            for q in ("ไฟดับ", "ท่อระบายน้ำ", "ขยะ", "ถนนชำรุด", "น้ำท่วม", "สุนัข")
+                        ]
+                    ),
+                    **staff("supervisor"),
+                },
+            },
+        ),
+    ]
+    try:
+        for name, target, options in plans:
+            if only and name not in only:
+                continue
+            log(f"{vendor}: {name}")
+            figures = wrk(target, script=options.get("script"), env=options.get("env"))
+            rows.append(
+                {
+                    "scenario": name,
+                    "database": vendor,
+                    "cases": cases,
+                    **figures,
+                    "peak_rss_mb": worker_peak_rss_mb(server.pid),
+                }
+            )
+    finally:
+        stop(server)
+    return rows
+
+
+def floors(url: str, vendor: str) -> list[dict[str, Any]]:
+    rows = []
+    env = {**server_env(url), "DJANGO_SETTINGS_MODULE": ""}
+    subprocess.run(
+        [PY, "-c", "import bench.floor.app as a; a.create_table()"], cwd=ROOT, env=env, check=True
+    )
+    server = start("bench.floor.app:application", FLOOR_PORT, env)
+    try:
+        log(f"{vendor}: framework floor")
+        figures = wrk(
+            f"http://127.0.0.1:{FLOOR_PORT}/insert", script="post.lua", env={"BENCH_BODY": "note=x"}
+        )
+        rows.append(
+            {
+                "scenario": "floor: bare Django view, one INSERT",
+                "database": vendor,
+                **figures,
+                "peak_rss_mb": worker_peak_rss_mb(server.pid),
+            }
+        )
+    finally:
+        stop(server)
+    if vendor == "postgresql":
+        rows.append(pgbench(url))
+    return rows
+
+
+def pgbench(url: str) -> dict[str, Any]:
+    parsed = urllib.parse.urlparse(url)
+    env = {
+        **os.environ,
+        "PGHOST": parsed.hostname or "127.0.0.1",
+        "PGPORT": str(parsed.port or 5432),
+        "PGUSER": parsed.username or "postgres",
+        "PGDATABASE": parsed.path.lstrip("/"),
+    }
+    subprocess.run(
+        [
+            "psql",
+            "-q",
+            "-c",
+            "CREATE TABLE IF NOT EXISTS bench_pg (id bigserial primary key, note text)",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write("INSERT INTO bench_pg (note) VALUES ('x');\n")
+    log("postgresql: pgbench floor")
+    done = subprocess.run(
+        ["pgbench", "-n", "-c", "8", "-j", "2", "-T", str(seconds()), "-f", script.name],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    tps = re.search(r"tps = ([\d.]+)", done.stdout)
+    latency = re.search(r"latency average = ([\d.]+) ms", done.stdout)
+    return {
+        "scenario": "floor: pgbench single-row INSERT, 8 clients",
+        "database": "postgresql",
+        "throughput": float(tps.group(1)) if tps else None,
+        "unit": "tx/s",
+        "avg_ms": float(latency.group(1)) if latency else None,
+    }
