@@ -21,6 +21,7 @@ class CategoryAdmin(OrgScopedAdmin):
     search_fields = ["code", "name", "name_en"]
     list_select_related = ["default_unit", "organisation"]
     fieldsets = [
-        (None, {"fields": ["organisation", "code", "name", "name_en", "name_my", "description"]}),
+        (None, {"fields": ["organisation", "code", "name", "name_en", "name_my"]}),
+        (None, {"fields": ["description", "description_en", "description_my"]}),
         (None, {"fields": ["default_unit", "target_days", "day_count", "sort_order", "is_active"]}),
     ]

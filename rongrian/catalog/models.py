@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from rongrian.common.models import TranslatedName
@@ -31,6 +32,8 @@ class Category(TranslatedName):
         blank=True,
         help_text=_("Shown to citizens choosing a category: what kinds of problem belong here."),
     )
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_my = models.TextField(_("description (Burmese)"), blank=True)
     default_unit = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,
@@ -66,6 +69,11 @@ class Category(TranslatedName):
                 name="category_target_days_range",
             ),
         ]
+
+    def localized_description(self) -> str:
+        language = (get_language() or "th")[:2]
+        translated = {"en": self.description_en, "my": self.description_my}.get(language, "")
+        return translated or self.description
 
     def clean(self) -> None:
         if self.default_unit_id and self.default_unit.organisation_id != self.organisation_id:

@@ -80,7 +80,8 @@ def complaint(request: HttpRequest, org_code: str | None = None) -> HttpResponse
     if not form.is_valid() or photos_error or form.cleaned_data.get("website"):
         if photos_error:
             form.add_error("photos", photos_error)
-        return render(request, "intake/form.html", _form_context(organisation, form), status=400)
+        context = _form_context(organisation, form, photos_dropped=bool(request.FILES))
+        return render(request, "intake/form.html", context, status=400)
     try:
         case = services.submit(
             organisation=organisation,

@@ -52,6 +52,77 @@ UNITS = [
 ]
 
 # (code, unit, days, day count, Thai, English, Burmese, plain-language description in Thai)
+# and the descriptions in English and Burmese, by code:
+DESCRIPTIONS = {
+    "GARBAGE": (
+        "Rubbish left behind, the truck did not come, bins overflowing",
+        "အမှိုက်ကျန်နေ၊ အမှိုက်ကား မလာ၊ အမှိုက်ပုံး ပြည့်လျှံ",
+    ),
+    "DEADANIMAL": (
+        "A dead dog, cat or other animal on a road or public place",
+        "လမ်း သို့မဟုတ် အများသုံးနေရာတွင် သေနေသော ခွေး၊ ကြောင် သို့မဟုတ် အခြားတိရစ္ဆာန်",
+    ),
+    "WATER": (
+        "No tap water; asking for a water truck",
+        "ပိုက်ရေ မလာ၊ ရေကား တောင်းဆို",
+    ),
+    "TREEFALL": (
+        "A tree or branch fallen across a road or footpath",
+        "လမ်း သို့မဟုတ် လူသွားလမ်းပေါ် လဲကျနေသော သစ်ပင်/သစ်ကိုင်း",
+    ),
+    "STREETLIGHT": (
+        "Street light out or flickering, leaning lamp post",
+        "လမ်းမီး မလင်း သို့မဟုတ် မှိတ်တုတ်မှိတ်တုတ်၊ မီးတိုင် စောင်း",
+    ),
+    "BLINKER": (
+        "A warning light the municipality put at a junction or bend does not work",
+        "လမ်းဆုံ သို့မဟုတ် ကွေ့တွင် စည်ပင်တပ်ဆင်ထားသော သတိပေးမီး မလင်း",
+    ),
+    "DRAINBLOCK": (
+        "Water does not drain, blocked pipe, broken drain cover",
+        "ရေ မစီး၊ ပိုက်ပိတ်၊ မြောင်းအဖုံး ကျိုး",
+    ),
+    "NOISE": (
+        "Loud noise, bad smell, smoke or dust from a business or house",
+        "လုပ်ငန်း သို့မဟုတ် အိမ်မှ ဆူညံသံ၊ အနံ့ဆိုး၊ မီးခိုး သို့မဟုတ် ဖုန်",
+    ),
+    "VENDOR": (
+        "Stalls, signs or goods blocking the footpath or road",
+        "လူသွားလမ်း သို့မဟုတ် လမ်းကို ပိတ်ဆို့နေသော ဆိုင်၊ ဆိုင်းဘုတ် သို့မဟုတ် ပစ္စည်း",
+    ),
+    "STRAY": (
+        "Aggressive stray animals causing trouble",
+        "ပြဿနာဖြစ်စေသော ရန်လိုသည့် လမ်းဘေးတိရစ္ဆာန်",
+    ),
+    "MOSQUITO": (
+        "Many mosquitoes, dengue cases in the community",
+        "ခြင်များ၊ ရပ်ကွက်တွင် သွေးလွန်တုပ်ကွေး လူနာ",
+    ),
+    "TREETRIM": (
+        "Overgrown branches hiding signs or lights, near power lines",
+        "ဆိုင်းဘုတ် သို့မဟုတ် မီးကို ကွယ်နေသော၊ ဓာတ်ကြိုးအနီး သစ်ကိုင်းများ",
+    ),
+    "ROAD": (
+        "Potholes, cracked or sunken footpath",
+        "လမ်းတွင် ချိုင့်များ၊ လူသွားလမ်း အက်ကွဲ သို့မဟုတ် နိမ့်ဆင်း",
+    ),
+    "DRAINNEW": (
+        "Flooding because there is no drain, or a shallow drain needs dredging",
+        "မြောင်းမရှိ၍ ရေဝပ်၊ သို့မဟုတ် တိမ်နေသော မြောင်းကို တူးဖော်ရန်",
+    ),
+    "LIGHTNEW": (
+        "A dark lane with no lighting; needs a survey before installing",
+        "မီးမရှိသော မှောင်သည့် လမ်းကြား၊ မတပ်ဆင်မီ စစ်တမ်းကောက်ရန် လို",
+    ),
+    "BUILDING": (
+        "Building or extension work that may be unlawful; needs inspection",
+        "တရားမဝင်နိုင်သော ဆောက်လုပ်ရေး သို့မဟုတ် တိုးချဲ့မှု၊ စစ်ဆေးရန် လို",
+    ),
+    "FLOOD": (
+        "Water stands after every rain; needs a survey and a fix",
+        "မိုးရွာတိုင်း ရေဝပ်၊ စစ်တမ်းကောက်ပြီး ပြုပြင်ရန် လို",
+    ),
+}
 B, C = DayCount.BUSINESS, DayCount.CALENDAR
 CATEGORIES = [
     (
@@ -298,6 +369,7 @@ def load_demo() -> tuple[Organisation, bool]:
             Category.objects.create(
                 organisation=org, code=code, default_unit=units[unit], target_days=days,
                 day_count=count, name=th, name_en=en, name_my=my, description=desc,
+                description_en=DESCRIPTIONS[code][0], description_my=DESCRIPTIONS[code][1],
                 sort_order=order,
             )  # fmt: skip
         for th, en, my, hotline, email in AGENCIES:

@@ -273,11 +273,6 @@ def test_it_lets_a_keyboard_reach_every_labelled_field_and_the_send_button(
     assert outside_requests == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/includes/field.html ids help text '<id>_help', but Django 5.2 points "
-    "aria-describedby at '<id>_helptext', so screen readers never read the help",
-)
 def test_it_points_every_description_at_an_existing_text(site: str, phone_page: Page) -> None:
     phone_page.goto(f"{site}/complaint/")
     assert phone_page.evaluate(BROKEN_DESCRIPTIONS) == []
