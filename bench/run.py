@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -222,6 +223,21 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+def ensure_wrk() -> bool:
+    """wrk drives the HTTP scenarios; install the Debian package when missing and root."""
+    if shutil.which("wrk"):
+        return True
+    if os.geteuid() == 0:
+        log("installing wrk (Debian package)")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env, capture_output=True)
+    if not shutil.which("wrk"):
+        log("wrk is not available: HTTP scenarios skipped")
+        return False
+    return True
+
+
 def main() -> None:
     quick = os.environ.get("BENCH_QUICK") == "1"
     cases = int(os.environ.get("BENCH_CASES") or (100_000 if quick else 1_000_000))
@@ -235,7 +251,7 @@ def main() -> None:
         for name in scenarios:
             log(f"{vendor}: {name}")
             rows.extend(run_scenario(url, name))
-        if os.environ.get("BENCH_HTTP", "1") == "1":
+        if os.environ.get("BENCH_HTTP", "1") == "1" and ensure_wrk():
             rows.extend(web.floors(url, vendor))
             rows.extend(
                 web.app_scenarios(
