@@ -133,7 +133,13 @@ def test_the_sweep_re_enqueues_what_no_task_is_delivering(demo: Any) -> None:
     assert n.status == DeliveryStatus.SENT
 
 
-def test_the_database_worker_delivers_queued_messages(demo: Any, settings: Any) -> None:
+@pytest.mark.django_db(transaction=True)
+def test_the_database_worker_delivers_queued_messages(settings: Any) -> None:
+    # A real worker closes its connections between tasks: committed data, as in production.
+    from rongrian.conftest import Cast
+    from rongrian.org.demo import load_demo
+
+    demo = Cast(load_demo()[0])
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     n = notify.queue(
         organisation_id=demo.org.pk, kind="status", channel="email", address="c@example.com",
