@@ -389,20 +389,13 @@ def set_updates(case: Case, *, channel: str, address: str) -> Case:
     }
     if channel not in field:
         raise InvalidInput(_("Choose how we should tell you."))
-    with _reloading(case), transaction.atomic():
-        _write(case, {"wants_updates": True, "update_channel": channel, field[channel]: address})
-        case.refresh_from_db()
-        _append_event(
-            case,
-            action=Action.NOTE,
-            from_status=case.status,
-            to_status=case.status,
-            actor=CITIZEN_ACTOR,
-            note=_("The complainant asked to be told of progress."),
-            data={"updates_by": channel},
-            is_public=False,
-        )
-    return case
+    return _record(
+        case,
+        CITIZEN_ACTOR,
+        note=_("The complainant asked to be told of progress."),
+        data={"updates_by": channel},
+        fields={"wants_updates": True, "update_channel": channel, field[channel]: address},
+    )
 
 
 def expect_version(case: Case, version: str | int | None) -> None:
@@ -487,10 +480,12 @@ def _record(
     note: str,
     data: dict[str, Any] | None = None,
     is_public: bool = False,
+    fields: dict[str, Any] | None = None,
 ) -> Case:
-    """A timeline event that does not change the status (still bumps the version)."""
+    """A timeline event that does not change the status (still bumps the version);
+    `fields` are other changes to the case that the event records."""
     with _reloading(case), transaction.atomic():
-        _write(case, {})
+        _write(case, fields or {})
         case.refresh_from_db()
         event = _append_event(
             case,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +13,7 @@ from django.db import connection, connections
 from rongrian.cases.models import Case, ReceiptCounter
 from rongrian.cases.receipts import format_receipt
 from rongrian.cases.services import create_case
+from rongrian.common.testing import run_together
 from rongrian.common.thaidate import fiscal_year, fiscal_year_be
 
 BKK = ZoneInfo("Asia/Bangkok")
@@ -84,31 +84,17 @@ def test_it_hands_out_unique_gapless_numbers_under_parallel_intake() -> None:
 
     org, _ = load_demo()
     threads, per_thread = 8, 15
-    barrier = threading.Barrier(threads)
-    errors: list[BaseException] = []
-    seen_backends: set[int] = set()
 
-    def worker() -> None:
-        try:
-            with connections["default"].cursor() as cursor:
-                cursor.execute("select pg_backend_pid()")
-                seen_backends.add(cursor.fetchone()[0])
-            barrier.wait()
-            for i in range(per_thread):
-                create_case(organisation=org, channel="phone", description=f"เรื่องที่ {i}")
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def intake() -> int:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("select pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        for i in range(per_thread):
+            create_case(organisation=org, channel="phone", description=f"เรื่องที่ {i}")
+        return int(backend)
 
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-
-    assert not errors, errors
-    assert len(seen_backends) == threads  # each thread had its own database session
+    backends = run_together(*[intake] * threads)
+    assert len(set(backends)) == threads  # each thread had its own database session
     seqs = sorted(Case.objects.filter(organisation=org).values_list("receipt_seq", flat=True))
     assert seqs == list(range(1, threads * per_thread + 1))
     assert Case.objects.values("receipt_no").distinct().count() == threads * per_thread
@@ -122,28 +108,14 @@ def test_parallel_retries_of_one_submission_make_one_case() -> None:
     from rongrian.org.demo import load_demo
 
     org, _ = load_demo()
-    barrier = threading.Barrier(6)
-    results: list[int] = []
-    errors: list[BaseException] = []
 
-    def worker() -> None:
-        try:
-            barrier.wait()
-            case = create_case(
-                organisation=org, channel="web", description="กดส่งซ้ำ", idempotency_key="k-1"
-            )
-            results.append(case.pk)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def retry() -> int:
+        case = create_case(
+            organisation=org, channel="web", description="กดส่งซ้ำ", idempotency_key="k-1"
+        )
+        return case.pk
 
-    pool = [threading.Thread(target=worker) for _ in range(6)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    assert not errors, errors
+    results = run_together(*[retry] * 6)
     assert len(set(results)) == 1
     assert Case.objects.count() == 1
     assert ReceiptCounter.objects.get(organisation=org).last_value == 1

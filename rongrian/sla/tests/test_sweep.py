@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 
 from rongrian.cases import services as s
 from rongrian.cases.choices import Status
+from rongrian.common.testing import run_together
 from rongrian.notify.models import Notification
 from rongrian.sla.choices import Stage
 from rongrian.sla.models import Escalation, SlaPolicy, StageClock
@@ -146,25 +146,7 @@ def test_two_concurrent_sweeps_escalate_each_stage_once() -> None:
                 s.forward(case, to_unit=cast.unit("ENG-ELEC"), by=cast.intake)
     overdue_clocks = StageClock.objects.filter(finished_at=None).exclude(stage=Stage.RESOLVE)
     expected = overdue_clocks.count()
-    barrier = threading.Barrier(2)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(sweep(now=bkk(2026, 11, 25, 9, 0), batch=7))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    results = run_together(*[lambda: sweep(now=bkk(2026, 11, 25, 9, 0), batch=7)] * 2)
     level1 = Escalation.objects.filter(level=1)
     assert level1.count() == expected == sum(r.level1 for r in results)
     assert level1.values("clock").distinct().count() == expected
