@@ -177,8 +177,10 @@ class CounterForm(ComplaintForm):
         self.fields["phone"].label = _("Caller's phone")
         self.fields["name"].label = _("Caller's name")
         self.fields["wants_updates"].label = _("Caller wants updates")
-        self.fields["category"].widget = forms.Select()
-        self.fields["category"].empty_label = _("— not sure —")
+        category = self.fields["category"]
+        category.empty_label = _("— not sure —")
+        # The queryset gave its choices to the radio widget; a new widget needs them too.
+        category.widget = forms.Select(choices=category.choices)
 
     def requires_consent(self, data: dict[str, Any]) -> bool:
         return False  # asked aloud by the officer; see the script on the form

@@ -235,8 +235,12 @@ def act(request: HttpRequest, receipt_no: str, action: str) -> HttpResponse:
     except (CaseError, ValidationError) as exc:
         messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
         return redirect(url)
-    messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
     after = request.POST.get("then")
+    done = str(Action(action).label)
+    if after == "next":
+        # The message shows on the next case's page: say which case was acted on.
+        done = f"{done} {case.receipt_no}"
+    messages.success(request, _("Done: %(action)s.") % {"action": done})
     if after == "next":
         nxt = _next_in_queue(staff, case)
         if nxt is not None:
