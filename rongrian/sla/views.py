@@ -32,7 +32,7 @@ def chase_list(request: HttpRequest) -> HttpResponse:
         .order_by("due_at")
     )
     overdue = list(running.filter(due_at__lt=now)[:CHASE_LIMIT])
-    soon = list(running.filter(due_at__gte=now, due_at__lt=horizon)[:CHASE_LIMIT])
+    soon = list(running.filter(due_at__gte=now, due_at__lte=horizon)[:CHASE_LIMIT])
     today = to_bangkok(now).date()
     for clock in overdue:
         clock.days_late = cal.business_days_between(to_bangkok(clock.due_at).date(), today)

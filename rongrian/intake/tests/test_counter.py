@@ -1,0 +1,75 @@
+"""Counter and hotline entry by intake officers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from rongrian.cases.models import Case
+
+
+def officer(username: str = "intake") -> Client:
+    client = Client()
+    assert client.login(username=username, password="rongrian-demo")
+    return client
+
+
+def call(demo: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "channel": "phone",
+        "phone": "081-234-5678",
+        "name": "ป้าศรี",
+        "category": demo.category("STREETLIGHT").pk,
+        "description": "ไฟดับทั้งซอย",
+        "address": "ซอยวัดป่าขาม",
+        "latitude": "18.290100",
+        "longitude": "99.491200",
+        "idempotency_key": "call-1",
+        **extra,
+    }
+
+
+def test_the_form_offers_every_category(demo: Any) -> None:
+    html = officer().get("/counter/?channel=phone").content.decode()
+    assert html.count("<option") >= 17 + 2  # categories, "not sure", and the two channels
+    assert "ไฟฟ้าสาธารณะดับหรือชำรุด" in html
+
+
+def test_a_phone_call_becomes_a_case_with_its_category_and_receipt(demo: Any) -> None:
+    response = officer().post("/counter/", call(demo))
+    case = Case.objects.get()
+    assert response.status_code == 302 and case.receipt_no in response["Location"]
+    assert (case.channel, case.category, case.complainant_phone) == (
+        "phone",
+        demo.category("STREETLIGHT"),
+        "0812345678",
+    )
+    first = case.events.get()
+    assert (first.actor, first.actor_role) == (demo.intake.user, "intake")
+
+
+def test_a_walk_in_prints_the_receipt(demo: Any) -> None:
+    response = officer("counter").post("/counter/", call(demo, channel="walk_in"))
+    assert response["Location"].endswith("?print=1")
+
+
+def test_possible_duplicates_are_shown_before_saving(demo: Any) -> None:
+    client = officer()
+    client.post("/counter/", call(demo))
+    first = Case.objects.get()
+    response = client.post("/counter/", call(demo, idempotency_key="call-2", phone="0899999999"))
+    html = response.content.decode()
+    assert first.receipt_no in html and "อาจเป็นปัญหาเดียวกัน" in html
+    assert Case.objects.count() == 1  # nothing saved yet
+    client.post(
+        "/counter/", call(demo, idempotency_key="call-2", phone="0899999999", save_anyway="on")
+    )
+    assert Case.objects.count() == 2
+    panel = client.get("/counter/duplicates/", {"phone": "0812345678"}).content.decode()
+    assert first.receipt_no in panel
+
+
+def test_only_centre_staff_use_the_counter(demo: Any) -> None:
+    assert officer("officer_elec").get("/counter/").status_code == 403
+    assert Client().get("/counter/").status_code == 302
