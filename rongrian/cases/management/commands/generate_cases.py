@@ -39,6 +39,13 @@ class Command(BaseCommand):
             "--batch", type=int, default=10_000, metavar="B", help="Cases per transaction."
         )
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=2,
+            metavar="J",
+            help="Processes generating and writing at once (PostgreSQL; SQLite uses one).",
+        )
+        parser.add_argument(
             "--texts",
             type=Path,
             default=DEFAULT_TEXTS,
@@ -67,9 +74,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        n, batch = options["n"], options["batch"]
-        if n < 0 or batch < 1:
-            raise CommandError("N must be 0 or more and --batch at least 1.")
+        n, batch, jobs = options["n"], options["batch"], options["jobs"]
+        if n < 0 or batch < 1 or jobs < 1:
+            raise CommandError("N must be 0 or more, --batch and --jobs at least 1.")
         now = dt.datetime.now(BANGKOK)
         until = now
         if options["until"]:
@@ -84,6 +91,7 @@ class Command(BaseCommand):
                 orgs=options["orgs"],
                 seed=options["seed"],
                 batch=batch,
+                jobs=jobs,
                 texts=texts,
                 until=until,
                 since=options["since"],
@@ -100,6 +108,7 @@ class Command(BaseCommand):
                 f"  {report.cases:>10,} / {n:,} cases  {report.rows:>12,} rows  "
                 f"{report.rows_per_second:>9,.0f} rows/s"
             )
+            self.stdout.flush()  # seen as it goes, also when written to a file
 
         return show
 
