@@ -86,7 +86,8 @@ def prepare(vendor: str, url: str, cases: int) -> dict[str, Any]:
     if have < cases:
         log(f"{vendor}: generating {cases - have:,} cases (have {have:,})")
         started = time.perf_counter()
-        manage(url, "generate_cases", str(cases - have), "--seed", "1")
+        # A new seed per top-up, so a second top-up adds new cases rather than copies.
+        manage(url, "generate_cases", str(cases - have), "--seed", str(have + 1))
         info["generate_seconds"] = round(time.perf_counter() - started, 1)
         log(f"{vendor}: generated in {info['generate_seconds']} s")
     else:

@@ -15,7 +15,9 @@ class PersonalDataAccess(models.Model):
     organisation = models.ForeignKey(
         "org.Organisation", on_delete=models.PROTECT, verbose_name=_("organisation")
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("by"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("by")
+    )
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("case")
     )

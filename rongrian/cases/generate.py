@@ -39,6 +39,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, connection, models, transaction
 from django.db import connections as db_connections
 
+from rongrian.cases.search import index_text
 from rongrian.catalog.choices import DayCount
 from rongrian.catalog.models import Category
 from rongrian.common.thaidate import fiscal_year, fiscal_year_be
@@ -1104,7 +1105,7 @@ CASE_FIELDS = [
     "complainant_line_id", "wants_updates", "update_channel", "language", "address",
     "latitude", "longitude", "status", "held_from", "unit_id", "assignee_id", "referred_to_id",
     "merged_into_id", "resolution", "reopen_count", "version", "received_at", "forwarded_at",
-    "acknowledged_at", "assigned_at", "resolved_at", "closed_at", "updated_at",
+    "acknowledged_at", "assigned_at", "resolved_at", "closed_at", "updated_at", "search_text",
 ]  # fmt: skip
 EVENT_FIELDS = [
     "case_id", "seq", "action", "from_status", "to_status", "actor_id", "actor_role",
@@ -1302,6 +1303,7 @@ def _case_row(c: _Case) -> list[Any]:
         c.merged_into.id if c.merged_into else None, c.resolution, c.reopen_count,
         len(c.events), c.received_at, c.forwarded_at, c.acknowledged_at, c.assigned_at,
         c.resolved_at, c.closed_at, c.last_at,
+        index_text(f["description"], f["address"], c.category.name if c.category else ""),
     ]  # fmt: skip
 
 

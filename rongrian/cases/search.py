@@ -85,11 +85,20 @@ def index_text(*parts: str) -> str:
     """What to store in Case.search_text for these texts."""
     seen: dict[str, None] = {}
     for part in parts:
-        for word in words(part or ""):
+        for word in _indexed_words(part or ""):
             seen.setdefault(word, None)
-            for inner in _inner_words(word):
-                seen.setdefault(inner, None)
     return " ".join(seen)
+
+
+@lru_cache(maxsize=100_000)
+def _indexed_words(text: str) -> tuple[str, ...]:
+    # Cached: category names and common texts recur (and the data generator repeats them).
+    out: dict[str, None] = {}
+    for word in words(text):
+        out.setdefault(word, None)
+        for inner in _inner_words(word):
+            out.setdefault(inner, None)
+    return tuple(out)
 
 
 def matching(qs: QuerySet[Case], q: str) -> QuerySet[Case]:

@@ -59,7 +59,8 @@ def on_event(case: Case, event: CaseEvent) -> None:
         _finish(case, [Stage.ACKNOWLEDGE], at)
         _start_after_acknowledgement(case, at)
     elif action == Action.ASSIGN:
-        _finish(case, [Stage.ASSIGN], at)
+        # Assigning straight from "reopened" also answers the acknowledgement due then.
+        _finish(case, [Stage.ASSIGN, Stage.ACKNOWLEDGE], at)
     elif action == Action.RETURN:
         _cancel(case, UNIT_STAGES, at)
         _running(case, [Stage.RESOLVE]).update(unit_id=None)

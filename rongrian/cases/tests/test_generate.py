@@ -364,3 +364,15 @@ def test_the_command_reports_statuses_and_speed(demo: Any) -> None:
     assert set(Case.objects.values_list("organisation__code", flat=True)) == {"LPG", "GENA"}
     latest = Case.objects.aggregate(m=Max("received_at"))["m"]
     assert local_date(latest) <= dt.date(2026, 11, 20)
+
+
+def test_generated_cases_are_found_by_thai_search(generated: Any) -> None:
+    from rongrian.cases.search import index_text, matching, words
+
+    case = Case.objects.exclude(description="").order_by("pk").first()
+    assert case is not None
+    assert case.search_text == index_text(
+        case.description, case.address, case.category.name if case.category else ""
+    )
+    word = next(w for w in words(case.description) if len(w) >= 2)
+    assert case.pk in set(matching(Case.objects.all(), word).values_list("pk", flat=True))
