@@ -208,6 +208,7 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["organisation", "status", "received_at"], name="case_org_status"),
+            models.Index(fields=["organisation", "received_at"], name="case_org_received"),
             models.Index(fields=["unit", "status"], name="case_unit_status"),
             models.Index(fields=["assignee", "status"], name="case_assignee_status"),
             models.Index(fields=["complainant_phone"], name="case_phone"),

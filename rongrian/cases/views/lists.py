@@ -33,7 +33,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     staff = staff_of(request)
     qs, f = filtering.visible_list(staff, request.GET)
     rows, next_cursor = filtering.page(
-        with_next_due(qs).select_related("category", "unit", "assignee__user"), f
+        qs,
+        f,
+        rows=with_next_due(Case.objects.all()).select_related("category", "unit", "assignee__user"),
     )
     for case in rows:
         case.due_state = due_state(case.next_due)
