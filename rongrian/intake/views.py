@@ -94,7 +94,8 @@ def complaint(request: HttpRequest, org_code: str | None = None) -> HttpResponse
         for field, messages in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
         return render(request, "intake/form.html", _form_context(organisation, form), status=400)
-    grant(request, case)
+    # The receipt page, opened with the code, grants this browser the tracking page;
+    # the submission itself writes no session.
     return redirect("intake:receipt", receipt_no=case.receipt_no, code=case.tracking_code)
 
 
