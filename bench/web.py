@@ -77,7 +77,7 @@ def start(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5)
             return process
         except urllib.error.HTTPError:
             return process  # it answers
