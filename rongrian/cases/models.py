@@ -209,6 +209,12 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status", "received_at"], name="case_org_status"),
             models.Index(fields=["organisation", "received_at"], name="case_org_received"),
+            # The screening desk's queue, oldest first: small, and always the right one.
+            models.Index(
+                fields=["organisation", "received_at"],
+                condition=models.Q(status__in=["received", "returned"]),
+                name="case_screening_queue",
+            ),
             models.Index(fields=["unit", "status"], name="case_unit_status"),
             models.Index(fields=["assignee", "status"], name="case_assignee_status"),
             models.Index(fields=["complainant_phone"], name="case_phone"),

@@ -68,7 +68,8 @@ def case_page(request: HttpRequest, receipt_no: str) -> HttpResponse:
         "agencies": ExternalAgency.objects.filter(organisation=case.organisation, is_active=True),
         "loads": officer_loads(staff) if Action.ASSIGN in actions else [],
         "suggested_unit": case.category.default_unit if case.category_id else None,
-        "next_in_queue": _next_in_queue(staff, case),
+        # Only on the screening desk: elsewhere nobody needs it and it is not free.
+        "next_in_queue": _next_in_queue(staff, case) if case.status in SCREENING else None,
         "map_tiles": settings.RONGRIAN_MAP_TILES,
         "map_attribution": settings.RONGRIAN_MAP_ATTRIBUTION,
         "can_note": staff.role != Role.EXECUTIVE,
