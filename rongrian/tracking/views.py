@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rongrian.cases import services as case_services
 from rongrian.cases.choices import Status
 from rongrian.cases.exceptions import CaseError
-from rongrian.cases.models import Attachment, Case
+from rongrian.cases.models import Case
+from rongrian.cases.views.common import attachment_response
 from rongrian.intake.forms import normalise_phone
 from rongrian.sla.clocks import current_deadline
 from rongrian.surveys.services import rate
@@ -90,10 +91,7 @@ def photo(request: HttpRequest, receipt_no: str, attachment_id: int) -> HttpResp
     case = _granted_case(request, receipt_no)
     if case is None:
         raise Http404
-    attachment = get_object_or_404(Attachment, pk=attachment_id, case=case)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return attachment_response(case, attachment_id)
 
 
 @require_POST

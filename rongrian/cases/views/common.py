@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 
 from rongrian.org.choices import Role
 from rongrian.org.models import Staff
 
-from ..models import Case
+from ..models import Attachment, Case
 
 # Everyone who works on or watches cases; the administrator works in the admin pages.
 CASE_ROLES = [
@@ -43,3 +44,11 @@ def visible_case(request: HttpRequest, receipt_no: str) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def attachment_response(case: Case, attachment_id: int) -> FileResponse:
+    """A case's photo, for whoever the caller has already allowed to see the case."""
+    attachment = get_object_or_404(Attachment, pk=attachment_id, case=case)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

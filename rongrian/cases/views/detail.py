@@ -6,8 +6,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,9 +23,9 @@ from .. import services as s
 from ..choices import Action, Status
 from ..exceptions import CaseError, InvalidInput, StaleCase
 from ..lifecycle import SCREENING
-from ..models import Attachment, Case
+from ..models import Case
 from ..queues import due_state, officer_loads
-from .common import CASE_ROLES, staff_of, visible_case
+from .common import CASE_ROLES, attachment_response, staff_of, visible_case
 
 
 @staff_required(roles=CASE_ROLES)
@@ -123,11 +123,7 @@ def reveal(request: HttpRequest, receipt_no: str) -> HttpResponse:
 
 @staff_required(roles=CASE_ROLES)
 def photo(request: HttpRequest, receipt_no: str, attachment_id: int) -> HttpResponse:
-    case = visible_case(request, receipt_no)
-    attachment = get_object_or_404(Attachment, pk=attachment_id, case=case)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return attachment_response(visible_case(request, receipt_no), attachment_id)
 
 
 # ---------------------------------------------------------------------------

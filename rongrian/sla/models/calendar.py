@@ -76,7 +76,26 @@ class CalendarRowQuerySet(models.QuerySet[Any]):
         return count
 
 
-class Holiday(models.Model):
+class CalendarRow(models.Model):
+    """A row that shapes an organisation's calendar: saving or deleting it drops the cache."""
+
+    organisation_id: int
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        _calendar_changed(self.organisation_id)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        organisation_id = self.organisation_id
+        result = super().delete(*args, **kwargs)
+        _calendar_changed(organisation_id)
+        return result
+
+
+class Holiday(CalendarRow):
     """A day off for one organisation beyond the Thai public holidays the package knows."""
 
     organisation = models.ForeignKey(
@@ -118,18 +137,8 @@ class Holiday(models.Model):
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.name}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        _calendar_changed(self.organisation_id)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        organisation_id = self.organisation_id
-        result = super().delete(*args, **kwargs)
-        _calendar_changed(organisation_id)
-        return result
-
-
-class WorkingHours(models.Model):
+class WorkingHours(CalendarRow):
     """When an organisation's offices are open; without a row, Mon–Fri 08:30–16:30."""
 
     organisation = models.OneToOneField(
@@ -192,13 +201,3 @@ class WorkingHours(models.Model):
                 {"closes": _("The closing time must be after the opening time.")},
                 code="closes_before_opens",
             )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        _calendar_changed(self.organisation_id)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        organisation_id = self.organisation_id
-        result = super().delete(*args, **kwargs)
-        _calendar_changed(organisation_id)
-        return result
