@@ -31,14 +31,14 @@ def _fast_password_hashing(settings: Any) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_calendars() -> Any:
     # Rolled-back tests reuse organisation ids; a cached calendar must not leak across.
+    from rongrian.common.memo import ShortLived
     from rongrian.sla.calendar import clear_cache
-    from rongrian.sla.models.clocks import clear_policy_cache
 
     clear_cache()
-    clear_policy_cache()
+    ShortLived.forget_all()
     yield
     clear_cache()
-    clear_policy_cache()
+    ShortLived.forget_all()
 
 
 class Cast:

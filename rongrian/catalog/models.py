@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from rongrian.common.memo import ShortLived
 from rongrian.common.models import TranslatedName
 from rongrian.org.models import Organisation, Unit
 
@@ -70,6 +73,19 @@ class Category(TranslatedName):
             ),
         ]
 
+    @classmethod
+    def active_for(cls, organisation_id: int) -> list[Category]:
+        """The organisation's active categories in form order, read on every complaint:
+        kept per process for a short while (common.memo); saving one forgets them."""
+        return _active_categories.get(
+            organisation_id,
+            lambda: list(
+                cls.objects.active()
+                .filter(organisation_id=organisation_id)
+                .order_by("sort_order", "code")
+            ),
+        )
+
     def localized_description(self) -> str:
         language = (get_language() or "th")[:2]
         translated = {"en": self.description_en, "my": self.description_my}.get(language, "")
@@ -78,3 +94,12 @@ class Category(TranslatedName):
     def clean(self) -> None:
         if self.default_unit_id and self.default_unit.organisation_id != self.organisation_id:
             raise ValidationError({"default_unit": _("This unit belongs to another organisation.")})
+
+
+_active_categories: ShortLived[list[Category]] = ShortLived()
+
+
+@receiver([post_save, post_delete], sender=Category)
+def _forget_categories(instance: Category, **kwargs: object) -> None:
+    _active_categories.forget(instance.organisation_id)
+    transaction.on_commit(lambda: _active_categories.forget(instance.organisation_id))

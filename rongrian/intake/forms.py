@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from rongrian.cases.choices import Channel
@@ -38,15 +40,56 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class _RowsIterator(ModelChoiceIterator):
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for category in self.field.rows:
+            yield self.choice(category)
+
+    def __len__(self) -> int:
+        return len(self.field.rows) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.field.rows)
+
+
+class CategoryField(forms.ModelChoiceField):
+    """A choice among the organisation's categories, from Category.active_for: the
+    form is shown and checked without asking the database."""
+
+    iterator = _RowsIterator
+
+    def use(self, organisation: Organisation) -> None:
+        self.rows = Category.active_for(organisation.pk)
+        self.by_pk = {str(c.pk): c for c in self.rows}
+        self.queryset = Category.objects.filter(organisation=organisation)  # never run
+
+    def to_python(self, value: Any) -> Category | None:
+        if value in self.empty_values:
+            return None
+        found = self.by_pk.get(str(value))
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
+
+
 class ComplaintForm(forms.Form):
     """The public complaint form; the counter form adds the channel and caller."""
 
-    category = forms.ModelChoiceField(
+    category = CategoryField(
         queryset=Category.objects.none(),
         required=False,
         label=_("What is the problem about?"),
         empty_label=_("Not sure / something else"),
         widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": _("This kind of problem is no longer on the list. Choose another.")
+        },
     )
     description = forms.CharField(
         label=_("Describe the problem"),
@@ -91,11 +134,7 @@ class ComplaintForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["category"].queryset = (
-            Category.objects.active()
-            .filter(organisation=organisation)
-            .order_by("sort_order", "code")
-        )
+        self.fields["category"].use(organisation)
 
     def clean_description(self) -> str:
         text = self.cleaned_data["description"].strip()

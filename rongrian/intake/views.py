@@ -6,7 +6,7 @@ import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,11 +26,12 @@ from .uploads import UploadError, check_photos
 
 
 def _organisation(code: str | None) -> Organisation | None:
-    active = Organisation.objects.filter(is_active=True)
+    active = Organisation.active_by_code()
     if code:
-        return get_object_or_404(active, code=code.upper())
-    only = list(active[:2])
-    return only[0] if len(only) == 1 else None
+        if code.upper() not in active:
+            raise Http404
+        return active[code.upper()]
+    return next(iter(active.values())) if len(active) == 1 else None
 
 
 def _form_context(organisation: Organisation, form: ComplaintForm, **extra: Any) -> dict[str, Any]:

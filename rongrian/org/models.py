@@ -3,9 +3,12 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from rongrian.common.memo import ShortLived
 from rongrian.common.models import TranslatedName
 
 from .choices import UNIT_ROLES, Role
@@ -63,6 +66,23 @@ class Organisation(TranslatedName):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["code"]
+
+    @classmethod
+    def active_by_code(cls) -> dict[str, Organisation]:
+        """The active organisations by code, read on every public request: kept per
+        process for a short while (common.memo); saving one forgets them."""
+        return _active_organisations.get(
+            None, lambda: {org.code: org for org in cls.objects.filter(is_active=True)}
+        )
+
+
+_active_organisations: ShortLived[dict[str, Organisation]] = ShortLived()
+
+
+@receiver([post_save, post_delete], sender=Organisation)
+def _forget_organisations(**kwargs: object) -> None:
+    _active_organisations.forget()
+    transaction.on_commit(_active_organisations.forget)
 
 
 class UnitQuerySet(models.QuerySet["Unit"]):

@@ -183,3 +183,30 @@ def test_a_bot_filling_the_hidden_field_files_nothing(
 ) -> None:
     response = post(client, {**form_data, "website": "http://spam.example"})
     assert response.status_code == 400 and Case.objects.count() == 0
+
+
+def test_a_category_withdrawn_by_the_administrator_leaves_the_form_at_once(
+    client: Client, demo: Any, form_data: dict[str, Any]
+) -> None:
+    # The form's organisation and categories are kept per process (common.memo);
+    # saving a category must not leave citizens choosing one that no longer exists.
+    assert "ไฟฟ้าสาธารณะดับหรือชำรุด" in client.get("/complaint/").content.decode()
+    streetlight = demo.category("STREETLIGHT")
+    streetlight.is_active = False
+    streetlight.save()
+    assert "ไฟฟ้าสาธารณะดับหรือชำรุด" not in client.get("/complaint/").content.decode()
+    response = post(client, form_data)
+    assert response.status_code == 400
+    assert "เรื่องประเภทนี้ไม่มีในรายการแล้ว" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_an_organisation_switched_off_stops_taking_complaints(
+    client: Client, demo: Any, form_data: dict[str, Any]
+) -> None:
+    assert client.get("/complaint/LPG/").status_code == 200
+    demo.org.is_active = False
+    demo.org.save()
+    assert client.get("/complaint/LPG/").status_code == 404
+    assert post(client, form_data).status_code != 302
+    assert not Case.objects.exists()

@@ -9,13 +9,13 @@ KPIs read history instead of recomputing it from the calendar.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from rongrian.common.memo import ShortLived
 from rongrian.org.models import Organisation, Unit
 from rongrian.sla.choices import Outcome, ScreeningRule, Stage
 
@@ -117,30 +117,22 @@ class SlaPolicy(models.Model):
     def for_organisation(cls, organisation_id: int) -> SlaPolicy:
         """The stored policy, or the defaults (unsaved) when the organisation has none.
 
-        Read on every transition, so kept per process for a short while; a change made
-        in this process is seen at once, one made elsewhere within POLICY_SECONDS."""
-        now = time.monotonic()
-        cached = _policies.get(organisation_id)
-        if cached is not None and now - cached[0] < POLICY_SECONDS:
-            return cached[1]
-        policy = cls.objects.filter(organisation_id=organisation_id).first() or cls(
-            organisation_id=organisation_id
+        Read on every transition, so kept per process for a short while (common.memo)."""
+        return _policies.get(
+            organisation_id,
+            lambda: (
+                cls.objects.filter(organisation_id=organisation_id).first()
+                or cls(organisation_id=organisation_id)
+            ),
         )
-        _policies[organisation_id] = (now, policy)
-        return policy
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
-        _policies.pop(self.organisation_id, None)
-        transaction.on_commit(lambda: _policies.pop(self.organisation_id, None))
+        _policies.forget(self.organisation_id)
+        transaction.on_commit(lambda: _policies.forget(self.organisation_id))
 
 
-POLICY_SECONDS = 30.0
-_policies: dict[int, tuple[float, SlaPolicy]] = {}
-
-
-def clear_policy_cache() -> None:
-    _policies.clear()
+_policies: ShortLived[SlaPolicy] = ShortLived()
 
 
 class StageClock(models.Model):
