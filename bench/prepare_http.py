@@ -1,5 +1,5 @@
 """Print what the HTTP scenarios need, as one JSON line: a sample of receipts with their
-tracking codes, staff session cookies, and a citizen session granted 20 cases.
+tracking codes, staff session cookies, and a citizen's grants cookie for 20 cases.
 
     DATABASE_URL=... python -m bench.prepare_http
 """
@@ -14,11 +14,13 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core import signing  # noqa: E402
 from django.db.models import F  # noqa: E402
 
 from rongrian.cases.models import Case  # noqa: E402
 from rongrian.catalog.models import Category  # noqa: E402
 from rongrian.org.models import Organisation  # noqa: E402
+from rongrian.tracking import access  # noqa: E402
 
 
 def staff_session(username: str) -> str:
@@ -46,15 +48,16 @@ def main() -> None:
             "pk", "receipt_no"
         )
     )
-    citizen = SessionStore()
-    citizen["tracking_cases"] = [pk for pk, _ in granted]
-    citizen.create()
+    # The grants cookie a browser holds after opening 20 receipts (tracking.access).
+    citizen = signing.get_cookie_signer(salt=access.COOKIE + access.SALT).sign(
+        ".".join(str(pk) for pk, _ in granted)
+    )
     info = {
         "category": category.pk,
         "sample": sample,
         "intake": staff_session("intake"),
         "supervisor": staff_session("supervisor"),
-        "citizen": citizen.session_key,
+        "citizen": f"{access.COOKIE}={citizen}",
         "granted": [r for _, r in granted],
     }
     print(json.dumps(info))

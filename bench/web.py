@@ -201,7 +201,7 @@ def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> l
                 "script": "paths.lua",
                 "env": {
                     "BENCH_PATHS": _paths_file([f"/track/{r}/" for r in info["granted"]]),
-                    "BENCH_COOKIE": f"sessionid={info['citizen']}",
+                    "BENCH_COOKIE": info["citizen"],
                 },
             },
         ),

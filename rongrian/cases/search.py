@@ -7,8 +7,9 @@ words inside it too ("ไฟ", "ถนน"), so a search for "ไฟดับ" (
 หน้าบ้านดับ". Every query word must match.
 
 The words are stored space-separated in Case.search_text and indexed by the database's
-own full-text engine: PostgreSQL's GIN index over to_tsvector('simple', search_text),
-SQLite's FTS5 table `cases_case_fts` kept in step by triggers (migration 0006).
+own full-text engine: on PostgreSQL a stored tsvector column `search_vector` with a GIN
+index (migration 0010), on SQLite the FTS5 table `cases_case_fts` kept in step by
+triggers (migration 0007).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import re
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .models import Case
@@ -106,11 +107,13 @@ def matching(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
     if not terms:
         return qs.none()
     if connection.vendor == "postgresql":
+        # A condition on the row itself (not "id IN (...)"), so a list can walk its
+        # newest-first index and stop after a page of matches (migration 0010).
         return qs.filter(
-            pk__in=RawSQL(
-                "SELECT id FROM cases_case WHERE to_tsvector('simple', search_text) "
-                "@@ plainto_tsquery('simple', %s)",
+            RawSQL(
+                "cases_case.search_vector @@ plainto_tsquery('simple', %s)",
                 [" ".join(terms)],
+                output_field=BooleanField(),
             )
         )
     if connection.vendor == "sqlite":

@@ -1,23 +1,26 @@
 """Who may open a case's public page: whoever proved they hold its receipt.
 
 Knowing the receipt number and the tracking code (or the last 4 digits of the phone
-given) grants this browser session the case; the QR link on the receipt carries both.
-Wrong guesses are counted per client address and per receipt number, and refused
-past the limit.
+given) grants this browser the case; the QR link on the receipt carries both. The
+grants live in a signed cookie (no session row: following a complaint writes nothing
+to the database), up to MAX_GRANTS cases, newest first. Wrong guesses are counted per
+client address and per receipt number, and refused past the limit.
 """
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from rongrian.cases.models import Case
 from rongrian.common import ratelimit
 
-SESSION_KEY = "tracking_cases"
+COOKIE = "rongrian_track"
+SALT = "rongrian.tracking.grants"
 MAX_GRANTS = 20
 
 
@@ -28,13 +31,47 @@ def tracking_url(case: Case) -> str:
     return settings.RONGRIAN_PUBLIC_URL.rstrip("/") + path
 
 
+def granted(request: HttpRequest) -> list[int]:
+    """The ids of the cases this browser has proved it may follow."""
+    pending = getattr(request, "_tracking_grants", None)
+    if pending is not None:
+        return pending
+    value = request.get_signed_cookie(
+        COOKIE, default="", salt=SALT, max_age=settings.SESSION_COOKIE_AGE
+    )
+    return [int(pk) for pk in value.split(".") if pk.isdigit()][:MAX_GRANTS]
+
+
 def grant(request: HttpRequest, case: Case) -> None:
-    granted = [pk for pk in request.session.get(SESSION_KEY, []) if pk != case.pk]
-    request.session[SESSION_KEY] = [case.pk, *granted][:MAX_GRANTS]
+    """Remember the case for this browser; GrantsMiddleware writes the cookie."""
+    others = [pk for pk in granted(request) if pk != case.pk]
+    request._tracking_grants = [case.pk, *others][:MAX_GRANTS]  # type: ignore[attr-defined]
 
 
 def has_grant(request: HttpRequest, case: Case) -> bool:
-    return case.pk in request.session.get(SESSION_KEY, [])
+    return case.pk in granted(request)
+
+
+class GrantsMiddleware:
+    """Writes the grants cookie on the responses of requests that granted a case."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        pending = getattr(request, "_tracking_grants", None)
+        if pending is not None:
+            response.set_signed_cookie(
+                COOKIE,
+                ".".join(str(pk) for pk in pending),
+                salt=SALT,
+                max_age=settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
 
 
 def second_factor_matches(case: Case, answer: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.test import Client
 
@@ -13,6 +14,7 @@ from rongrian.cases.choices import Status
 from rongrian.cases.services import NewFile
 from rongrian.intake.tests.images import jpeg_with_gps
 from rongrian.surveys.models import Rating
+from rongrian.tracking import access
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +56,20 @@ def test_the_last_four_digits_of_the_phone_also_work(client: Client, case: Any) 
 def test_the_qr_link_opens_the_page(client: Client, case: Any) -> None:
     response = client.get(f"/t/{case.receipt_no}/{case.tracking_code}/", follow=True)
     assert response.redirect_chain[-1][0] == f"/track/{case.receipt_no}/"
+
+
+def test_following_a_case_writes_no_session_and_a_forged_grant_opens_nothing(
+    client: Client, case: Any, make_case: Any
+) -> None:
+    other = make_case(description="ถนนหน้าโรงเรียนเป็นหลุม")
+    response = client.get(f"/t/{case.receipt_no}/{case.tracking_code}/")
+    assert response.status_code == 302 and Session.objects.count() == 0
+    assert access.COOKIE in response.cookies and response.cookies[access.COOKIE]["httponly"]
+    assert client.get(f"/track/{case.receipt_no}/").status_code == 200
+    # The cookie is signed: naming another case in it does not open that case.
+    client.cookies[access.COOKIE] = f"{other.pk}.{case.pk}"
+    assert client.get(f"/track/{other.receipt_no}/").status_code == 302
+    assert client.get(f"/track/{case.receipt_no}/").status_code == 302
 
 
 def test_without_the_code_there_is_no_page(client: Client, case: Any) -> None:
