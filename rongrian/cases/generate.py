@@ -1112,8 +1112,8 @@ EVENT_FIELDS = [
     "actor_unit_id", "at", "reason", "note", "is_public", "data",
 ]  # fmt: skip
 CLOCK_FIELDS = [
-    "case_id", "stage", "unit_id", "business_time", "started_at", "due_at", "finished_at",
-    "outcome", "paused_at", "paused_minutes",
+    "case_id", "organisation_id", "stage", "unit_id", "business_time", "started_at", "due_at",
+    "finished_at", "outcome", "paused_at", "paused_minutes",
 ]  # fmt: skip
 
 
@@ -1323,5 +1323,5 @@ def _event_rows(c: _Case) -> Iterable[list[Any]]:
 
 def _clock_rows(c: _Case) -> Iterable[list[Any]]:
     for k in c.clocks:
-        yield [c.id, k.stage, k.unit_id, k.business, k.started, k.due, k.finished, k.outcome,
-               k.paused, k.paused_minutes]  # fmt: skip
+        yield [c.id, c.kit.org.pk, k.stage, k.unit_id, k.business, k.started, k.due, k.finished,
+               k.outcome, k.paused, k.paused_minutes]  # fmt: skip

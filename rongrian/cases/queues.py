@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -44,14 +45,32 @@ class Queue:
     empty: str
 
 
-def _queue(key: str, title: str, qs: QuerySet[Case], order: str, empty: str) -> Queue:
+def _queue(
+    key: str,
+    title: str,
+    qs: QuerySet[Case],
+    order: str,
+    empty: str,
+    count: Callable[[], int] | None = None,
+) -> Queue:
     items = list(
         with_next_due(qs)
         .select_related("category", "unit", "assignee__user")
         .order_by(order)[:QUEUE_SIZE]
     )
-    count = len(items) if len(items) < QUEUE_SIZE else qs.count()
-    return Queue(key, str(title), items, count, str(empty))
+    counter = count or qs.count
+    total = len(items) if len(items) < QUEUE_SIZE else counter()
+    return Queue(key, str(title), items, total, str(empty))
+
+
+def _whole_organisation_count(
+    staff: Staff, clocks: QuerySet[StageClock]
+) -> Callable[[], int] | None:
+    """For people who see the whole organisation, count the cases from the clocks' own
+    index (organisation, due) that carries the case id, without visiting the cases."""
+    if staff.role not in (Role.SUPERVISOR, Role.EXECUTIVE):
+        return None
+    return lambda: clocks.values("case_id").distinct().count()
 
 
 def queues_for(staff: Staff) -> list[Queue]:
@@ -100,29 +119,34 @@ def queues_for(staff: Staff) -> list[Queue]:
             )
         )
     if role in (Role.SUPERVISOR, Role.UNIT_HEAD, Role.EXECUTIVE):
-        overdue_ids = StageClock.objects.filter(
-            finished_at__isnull=True, paused_at__isnull=True, due_at__lt=timezone.now()
-        ).values("case_id")
+        overdue = StageClock.objects.filter(
+            organisation_id=staff.organisation_id,
+            finished_at__isnull=True,
+            paused_at__isnull=True,
+            due_at__lt=timezone.now(),
+        )
         out.append(
             _queue(
                 "overdue",
                 _("Overdue"),
-                visible.filter(pk__in=overdue_ids),
+                visible.filter(pk__in=overdue.values("case_id")),
                 "received_at",
                 _("Nothing is overdue."),
+                count=_whole_organisation_count(staff, overdue),
             )
         )
     if role == Role.SUPERVISOR:
         escalated = StageClock.objects.filter(
-            finished_at__isnull=True, escalation_level__gt=0
-        ).values("case_id")
+            organisation_id=staff.organisation_id, finished_at__isnull=True, escalation_level__gt=0
+        )
         out.append(
             _queue(
                 "escalated",
                 _("Escalated"),
-                visible.filter(pk__in=escalated),
+                visible.filter(pk__in=escalated.values("case_id")),
                 "received_at",
                 _("Nothing has been escalated."),
+                count=_whole_organisation_count(staff, escalated),
             )
         )
     return out

@@ -170,7 +170,12 @@ def _begin_new_case(case: Case, at: dt.datetime) -> None:
         )
         clocks.append(
             StageClock(
-                case_id=case.pk, stage=stage, started_at=at, due_at=due, business_time=business
+                case_id=case.pk,
+                organisation_id=case.organisation_id,
+                stage=stage,
+                started_at=at,
+                due_at=due,
+                business_time=business,
             )
         )
     StageClock.objects.bulk_create(clocks)
@@ -206,8 +211,8 @@ def _start(
     # A stage runs once at a time: a restart (return, reopen) ends the previous run.
     _cancel(case, [stage], at)
     return StageClock.objects.create(
-        case_id=case.pk, stage=stage, unit_id=unit_id, started_at=at, due_at=due,
-        business_time=business,
+        case_id=case.pk, organisation_id=case.organisation_id, stage=stage, unit_id=unit_id,
+        started_at=at, due_at=due, business_time=business,
     )  # fmt: skip
 
 
