@@ -57,6 +57,7 @@ def main() -> None:
         "sample": sample,
         "intake": staff_session("intake"),
         "supervisor": staff_session("supervisor"),
+        "head_elec": staff_session("head_elec"),
         "citizen": f"{access.COOKIE}={citizen}",
         "granted": [r for _, r in granted],
     }

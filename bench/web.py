@@ -207,6 +207,16 @@ def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> l
         ),
         ("screening queue (intake home)", f"{base}/work/", {"env": staff("intake")}),
         (
+            "supervisor home (screening, overdue, escalated)",
+            f"{base}/work/",
+            {"env": staff("supervisor")},
+        ),
+        (
+            "unit head home (acknowledge, assign, overdue)",
+            f"{base}/work/",
+            {"env": staff("head_elec")},
+        ),
+        (
             "case page",
             base,
             {

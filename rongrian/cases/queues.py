@@ -16,9 +16,13 @@ from rongrian.sla.choices import Stage
 from rongrian.sla.models import StageClock
 
 from .choices import Status
+from .lifecycle import OPEN
 from .models import Case
 
 QUEUE_SIZE = 50
+# Cases whose clocks may still run. Saying so lets the overdue and escalated queues use
+# the (unit, status) and (organisation, status) indexes instead of a unit's whole history.
+LIVE = sorted(OPEN | {Status.RESOLVED})
 
 
 def with_next_due(qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -129,7 +133,7 @@ def queues_for(staff: Staff) -> list[Queue]:
             _queue(
                 "overdue",
                 _("Overdue"),
-                visible.filter(pk__in=overdue.values("case_id")),
+                visible.filter(status__in=LIVE, pk__in=overdue.values("case_id")),
                 "received_at",
                 _("Nothing is overdue."),
                 count=_whole_organisation_count(staff, overdue),
@@ -143,7 +147,7 @@ def queues_for(staff: Staff) -> list[Queue]:
             _queue(
                 "escalated",
                 _("Escalated"),
-                visible.filter(pk__in=escalated.values("case_id")),
+                visible.filter(status__in=LIVE, pk__in=escalated.values("case_id")),
                 "received_at",
                 _("Nothing has been escalated."),
                 count=_whole_organisation_count(staff, escalated),
