@@ -117,6 +117,8 @@ def wrk(
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds()}s", "--latency", "--timeout", "5s"]
     if script:
         command += ["-s", str(LUA / script)]
+    elif env and env.get("BENCH_COOKIE"):
+        command += ["-H", f"Cookie: {env['BENCH_COOKIE']}"]
     done = subprocess.run(
         [*command, url], capture_output=True, text=True, env={**os.environ, **(env or {})}
     )
@@ -136,6 +138,43 @@ def wrk(
         figures["error"] = (done.stderr or out)[-500:]
     figures["unit"] = "req/s"
     return figures
+
+
+def preflight(target: str, options: dict[str, Any]) -> str:
+    """'' if one request of the scenario gets the page it means to measure (200, or the
+    redirect to a receipt for a submission); else what it got instead. A signed-out
+    request answered by a redirect to the sign-in page would otherwise be timed."""
+    env = options.get("env", {})
+    url = target
+    if options.get("script") == "paths.lua":
+        url = target + Path(env["BENCH_PATHS"]).read_text().splitlines()[0]
+    request = urllib.request.Request(url)
+    if env.get("BENCH_COOKIE"):
+        request.add_header("Cookie", env["BENCH_COOKIE"])
+    if options.get("script") == "post.lua":
+        request.data = (
+            env["BENCH_BODY"] + "&idempotency_key=preflight-" + secrets.token_hex(8)
+        ).encode()
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        request.add_header("X-CSRFToken", env.get("BENCH_CSRF", ""))
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=30) as response:
+            status, location = response.status, response.headers.get("Location", "")
+    except urllib.error.HTTPError as exc:
+        status, location = exc.code, exc.headers.get("Location", "")
+    if status == 200 and options.get("script") != "post.lua":
+        return ""
+    # A submission lands on its receipt, a QR link on the case's page (a refused code
+    # would land on the lookup form, "/track/?receipt_no=…").
+    if status == 302 and re.search(r"/(receipt|track)/[A-Z]+-\d", location):
+        return ""
+    return f"preflight got HTTP {status} {location}".strip()
 
 
 def prepare(url: str) -> dict[str, Any]:
@@ -261,6 +300,11 @@ def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> l
             if only and name not in only:
                 continue
             log(f"{vendor}: {name}")
+            problem = preflight(target, options)
+            if problem:
+                rows.append({"scenario": name, "database": vendor, "error": problem})
+                log(f"{vendor}: {name}: {problem}")
+                continue
             figures = wrk(target, script=options.get("script"), env=options.get("env"))
             rows.append(
                 {

@@ -23,3 +23,24 @@ class TranslatedName(models.Model):
 
     def __str__(self) -> str:
         return self.localized_name()
+
+
+_LABELS: dict[models.Field, dict[object, object]] = {}  # type: ignore[type-arg]
+
+
+class QuickDisplay:
+    """`get_<field>_display()` from a dict built once per field.
+
+    Django's own builds a dict of the field's choices on every call, hashing each lazy
+    label (a translation lookup apiece): a fifth of a 50-row queue page's time."""
+
+    def _get_FIELD_display(self, field: models.Field) -> object:  # type: ignore[type-arg]
+        labels = _LABELS.get(field)
+        if labels is None:
+            labels = _LABELS[field] = dict(field.flatchoices)
+        value = getattr(self, field.attname)
+        try:
+            label = labels.get(value, value)
+        except TypeError:  # an unhashable value: Django's way
+            return super()._get_FIELD_display(field)  # type: ignore[misc]
+        return str(label) if label is not None else label

@@ -5,12 +5,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rongrian.common.models import QuickDisplay
 from rongrian.org.models import Organisation
 
 from .choices import Channel, DeliveryStatus, Kind
 
 
-class Notification(models.Model):
+class Notification(QuickDisplay, models.Model):
     """One message to one person: an outbox row written in the same transaction as the
     change it reports, then delivered by a task, retried with backoff, never dropped."""
 

@@ -15,15 +15,17 @@ from .models import Staff
 
 def staff_for(user: Any) -> Staff | None:
     """The person's active membership (the first, when they belong to several)."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    return (
-        Staff.objects.active()
-        .filter(user=user)
-        .select_related("organisation", "unit", "user")
+    staff = (
+        Staff.objects.filter(user=user, is_active=True)
+        .select_related("organisation", "unit")
         .order_by("pk")
         .first()
     )
+    if staff is not None:
+        staff.user = user  # already loaded by the sign-in
+    return staff
 
 
 def staff_required(

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from rongrian.common.memo import ShortLived
-from rongrian.common.models import TranslatedName
+from rongrian.common.models import QuickDisplay, TranslatedName
 
 from .choices import UNIT_ROLES, Role
 
@@ -197,7 +197,7 @@ class StaffQuerySet(models.QuerySet["Staff"]):
         return self.filter(is_active=True, user__is_active=True)
 
 
-class Staff(models.Model):
+class Staff(QuickDisplay, models.Model):
     """A user's membership of one organisation, with one role and (for unit roles) a unit."""
 
     user = models.ForeignKey(

@@ -22,10 +22,18 @@ from .. import services as s
 from ..choices import Channel, Status
 from ..exceptions import CaseError
 from ..models import Case
-from ..queues import due_state, with_next_due
+from ..queues import ROW_FIELDS, due_state, with_next_due
 from .common import CASE_ROLES, staff_of
 
 EXPORT_LIMIT = 50_000
+# What a list row shows (cases/list.html).
+LIST_FIELDS = (
+    *ROW_FIELDS,
+    "description",
+    "unit__name",
+    "unit__name_en",
+    "unit__name_my",
+)
 
 
 @staff_required(roles=CASE_ROLES)
@@ -35,7 +43,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     rows, next_cursor = filtering.page(
         qs,
         f,
-        rows=with_next_due(Case.objects.all()).select_related("category", "unit", "assignee__user"),
+        rows=with_next_due(Case.objects.all())
+        .select_related("category", "unit")
+        .only(*LIST_FIELDS),
     )
     for case in rows:
         case.due_state = due_state(case.next_due)

@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from rongrian.common.memo import ShortLived
+from rongrian.common.models import QuickDisplay
 from rongrian.org.models import Organisation, Unit
 from rongrian.sla.choices import Outcome, ScreeningRule, Stage
 
@@ -135,7 +136,7 @@ class SlaPolicy(models.Model):
 _policies: ShortLived[SlaPolicy] = ShortLived()
 
 
-class StageClock(models.Model):
+class StageClock(QuickDisplay, models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="clocks", verbose_name=_("case")
     )
@@ -186,10 +187,10 @@ class StageClock(models.Model):
                 name="clock_org_running_due",
             ),
             models.Index(
-                fields=["organisation"],
+                fields=["organisation", "due_at"],
                 include=["case"],
                 condition=models.Q(finished_at__isnull=True, escalation_level__gt=0),
-                name="clock_org_escalated",
+                name="clock_org_escalated_due",
             ),
         ]
 
