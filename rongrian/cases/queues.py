@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -210,6 +211,16 @@ def officer_loads(staff: Staff) -> list[Staff]:
     if staff.unit is None:
         return []
     units = Unit.objects.subtree_ids(staff.unit)
+    open_work = (
+        Case.objects.filter(
+            assignee=OuterRef("pk"),
+            status__in=[Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD],
+        )
+        .order_by()
+        .values("assignee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
         Staff.objects.active()
         .filter(
@@ -218,14 +229,9 @@ def officer_loads(staff: Staff) -> list[Staff]:
             role__in=[Role.OFFICER, Role.CONTRACTOR, Role.UNIT_HEAD],
         )
         .select_related("user", "unit")
-        .annotate(
-            load=Count(
-                "assigned_cases",
-                filter=Q(
-                    assigned_cases__status__in=[Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD]
-                ),
-            )
-        )
+        # One count per person along the (assignee, status) index; a join counted every
+        # case the unit ever assigned (a quarter of a second at 1,000,000 cases).
+        .annotate(load=Coalesce(Subquery(open_work), 0))
         .order_by("role", "user__first_name")
     )
 
