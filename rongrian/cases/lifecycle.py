@@ -39,6 +39,8 @@ WITH_UNIT = frozenset(
     }
 )
 OPEN = SCREENING | WITH_UNIT | {Status.REFERRED}
+# Where stage clocks may still run: open, or resolved and waiting for the complainant.
+LIVE = OPEN | {Status.RESOLVED}
 
 _CENTRE = frozenset({Role.INTAKE, Role.SUPERVISOR})
 _HEAD = frozenset({Role.UNIT_HEAD})

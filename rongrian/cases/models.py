@@ -18,6 +18,7 @@ from rongrian.org.choices import Role
 from rongrian.org.models import ExternalAgency, Organisation, Staff, Unit, phone_validator
 
 from .choices import Action, AttachmentKind, Channel, Status
+from .lifecycle import LIVE
 
 
 class ReceiptCounter(models.Model):
@@ -224,6 +225,13 @@ class Case(QuickDisplay, models.Model):
                 name="case_screening_queue",
             ),
             models.Index(fields=["unit", "status"], name="case_unit_status"),
+            # A unit's live cases (the overdue queues): small, and answers without the table.
+            models.Index(
+                fields=["organisation", "unit"],
+                include=["id"],
+                condition=models.Q(status__in=sorted(LIVE)),
+                name="case_live_unit",
+            ),
             models.Index(fields=["assignee", "status"], name="case_assignee_status"),
             models.Index(fields=["complainant_phone"], name="case_phone"),
         ]

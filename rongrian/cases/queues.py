@@ -16,8 +16,8 @@ from rongrian.org.models import Staff, Unit
 from rongrian.sla.choices import Stage
 from rongrian.sla.models import StageClock
 
+from . import lifecycle
 from .choices import Status
-from .lifecycle import OPEN
 from .models import Case
 
 # A home page shows the oldest few of each queue and links to the whole list.
@@ -33,8 +33,8 @@ ROW_FIELDS = (
     "category__name_my",
 )
 # Cases whose clocks may still run. Saying so lets the overdue and escalated queues use
-# the (unit, status) and (organisation, status) indexes instead of a unit's whole history.
-LIVE = sorted(OPEN | {Status.RESOLVED})
+# the partial index case_live_unit instead of a unit's whole history.
+LIVE = sorted(lifecycle.LIVE)
 
 
 def with_next_due(qs: QuerySet[Case]) -> QuerySet[Case]:

@@ -86,6 +86,16 @@ class Category(TranslatedName):
             ),
         )
 
+    @classmethod
+    def all_for(cls, organisation_id: int) -> list[Category]:
+        """Every category of the organisation, retired ones too (to find old cases by)."""
+        return _all_categories.get(
+            organisation_id,
+            lambda: list(
+                cls.objects.filter(organisation_id=organisation_id).order_by("sort_order", "code")
+            ),
+        )
+
     def localized_description(self) -> str:
         language = (get_language() or "th")[:2]
         translated = {"en": self.description_en, "my": self.description_my}.get(language, "")
@@ -97,9 +107,11 @@ class Category(TranslatedName):
 
 
 _active_categories: ShortLived[list[Category]] = ShortLived()
+_all_categories: ShortLived[list[Category]] = ShortLived()
 
 
 @receiver([post_save, post_delete], sender=Category)
 def _forget_categories(instance: Category, **kwargs: object) -> None:
-    _active_categories.forget(instance.organisation_id)
-    transaction.on_commit(lambda: _active_categories.forget(instance.organisation_id))
+    for cache in (_active_categories, _all_categories):
+        cache.forget(instance.organisation_id)
+        transaction.on_commit(lambda c=cache: c.forget(instance.organisation_id))

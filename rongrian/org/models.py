@@ -274,3 +274,39 @@ class TOTPDevice(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+# The choices of the case list's filter and bulk-action menus, read on every list page.
+_unit_choices: ShortLived[list[Unit]] = ShortLived()
+_assignee_choices: ShortLived[list[Staff]] = ShortLived()
+
+
+def unit_choices(organisation_id: int) -> list[Unit]:
+    """The organisation's active units (kept per process for a short while)."""
+    return _unit_choices.get(
+        organisation_id,
+        lambda: list(Unit.objects.filter(organisation_id=organisation_id, is_active=True)),
+    )
+
+
+def assignee_choices(organisation_id: int) -> list[Staff]:
+    """The active people cases can be assigned to (kept per process for a short while)."""
+    return _assignee_choices.get(
+        organisation_id,
+        lambda: list(
+            Staff.objects.active()
+            .filter(
+                organisation_id=organisation_id,
+                role__in=[Role.OFFICER, Role.CONTRACTOR, Role.UNIT_HEAD],
+            )
+            .select_related("user")
+        ),
+    )
+
+
+@receiver([post_save, post_delete], sender=Unit)
+@receiver([post_save, post_delete], sender=Staff)
+def _forget_choices(instance: Unit | Staff, **kwargs: object) -> None:
+    for cache in (_unit_choices, _assignee_choices):
+        cache.forget(instance.organisation_id)
+        transaction.on_commit(lambda c=cache: c.forget(instance.organisation_id))

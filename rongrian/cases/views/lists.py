@@ -15,7 +15,7 @@ from rongrian.audit.services import contact_access, log_access, mask
 from rongrian.catalog.models import Category
 from rongrian.common.thaidate import format_date
 from rongrian.org.access import staff_required
-from rongrian.org.models import Staff, Unit
+from rongrian.org.models import Staff, Unit, assignee_choices, unit_choices
 
 from .. import filtering
 from .. import services as s
@@ -62,15 +62,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "query": params.urlencode(),
             "statuses": Status.choices,
             "channels": Channel.choices,
-            "categories": Category.objects.filter(organisation=staff.organisation).order_by(
-                "sort_order"
-            ),
-            "units": Unit.objects.filter(organisation=staff.organisation, is_active=True),
-            "assignees": Staff.objects.active()
-            .filter(
-                organisation=staff.organisation, role__in=["officer", "contractor", "unit_head"]
-            )
-            .select_related("user"),
+            "categories": Category.all_for(staff.organisation_id),
+            "units": unit_choices(staff.organisation_id),
+            "assignees": assignee_choices(staff.organisation_id),
             "can_bulk_forward": staff.role in ("intake", "supervisor"),
             "can_bulk_assign": staff.role == "unit_head",
         },
