@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
@@ -68,34 +67,33 @@ def _queue(
     qs: QuerySet[Case],
     order: str,
     empty: str,
-    count: Callable[[], int] | None = None,
     more: str = "",
 ) -> Queue:
     items = list(
         with_next_due(qs).select_related("category").only(*ROW_FIELDS).order_by(order)[:QUEUE_SIZE]
     )
-    counter = count or qs.count
-    total = len(items) if len(items) < QUEUE_SIZE else counter()
+    total = len(items) if len(items) < QUEUE_SIZE else qs.count()
     return Queue(key, str(title), items, total, str(empty), more)
 
 
 def _late_queue(
     key: str,
     title: str,
+    staff: Staff,
     visible: QuerySet[Case],
     clocks: QuerySet[StageClock],
     empty: str,
-    count: Callable[[], int] | None,
     more: str = "",
 ) -> Queue:
     """A queue of cases with late clocks, the longest overdue first: read along the
     clocks' (organisation, due) index, so it stops after a screenful instead of sorting
-    every late case of the organisation."""
+    every late case of the organisation. A running clock belongs to a live case of its
+    organisation, so people who see the whole organisation need no look at the cases."""
+    whole = _sees_whole_organisation(staff)
     live = visible.filter(status__in=LIVE)
+    ordered = clocks if whole else clocks.filter(case__in=live)
     ids: list[int] = []
-    for case_id in (
-        clocks.filter(case__in=live).order_by("due_at").values_list("case_id", flat=True)
-    )[: QUEUE_SIZE * 4]:
+    for case_id in ordered.order_by("due_at").values_list("case_id", flat=True)[: QUEUE_SIZE * 4]:
         if case_id not in ids:
             ids.append(case_id)
     ids = ids[:QUEUE_SIZE]
@@ -106,19 +104,17 @@ def _late_queue(
         .only(*ROW_FIELDS)
     }
     items = [found[pk] for pk in ids if pk in found]
-    counter = count or live.filter(pk__in=clocks.values("case_id")).count
-    total = len(items) if len(items) < QUEUE_SIZE else counter()
+    if len(items) < QUEUE_SIZE:
+        total = len(items)
+    elif whole:  # from the clocks' own index, which carries the case id
+        total = clocks.values("case_id").distinct().count()
+    else:
+        total = live.filter(pk__in=clocks.values("case_id")).count()
     return Queue(key, str(title), items, total, str(empty), more)
 
 
-def _whole_organisation_count(
-    staff: Staff, clocks: QuerySet[StageClock]
-) -> Callable[[], int] | None:
-    """For people who see the whole organisation, count the cases from the clocks' own
-    index (organisation, due) that carries the case id, without visiting the cases."""
-    if staff.role not in (Role.SUPERVISOR, Role.EXECUTIVE):
-        return None
-    return lambda: clocks.values("case_id").distinct().count()
+def _sees_whole_organisation(staff: Staff) -> bool:
+    return staff.role in (Role.SUPERVISOR, Role.EXECUTIVE)
 
 
 def queues_for(staff: Staff) -> list[Queue]:
@@ -182,10 +178,10 @@ def queues_for(staff: Staff) -> list[Queue]:
             _late_queue(
                 "overdue",
                 _("Overdue"),
+                staff,
                 visible,
                 overdue,
                 _("Nothing is overdue."),
-                count=_whole_organisation_count(staff, overdue),
                 more="overdue=1&order=oldest",
             )
         )
@@ -197,10 +193,10 @@ def queues_for(staff: Staff) -> list[Queue]:
             _late_queue(
                 "escalated",
                 _("Escalated"),
+                staff,
                 visible,
                 escalated,
                 _("Nothing has been escalated."),
-                count=_whole_organisation_count(staff, escalated),
             )
         )
     return out
