@@ -1,7 +1,9 @@
 """HTTP scenarios: the app under gunicorn (4 workers), loaded by wrk from another process.
 
 Each scenario runs for a bounded time (BENCH_SECONDS, default 15) at 8 connections and
-reports requests/s, p50 and p99 latency, and the peak RSS of a gunicorn worker. Two
+reports requests/s, p50 and p99 latency, and the peak RSS of a gunicorn worker. Staff
+pages run a second time with one connection: the page's own render time, without
+waiting behind seven other requests for the two cores. Two
 floors are measured in the same run: PostgreSQL's own single-row insert rate (pgbench,
 8 clients) and a bare Django view that does one INSERT under the same gunicorn settings.
 """
@@ -112,9 +114,15 @@ def worker_peak_rss_mb(master: int) -> float:
 
 
 def wrk(
-    url: str, *, script: str | None = None, env: dict[str, str] | None = None
+    url: str,
+    *,
+    script: str | None = None,
+    env: dict[str, str] | None = None,
+    connections: int = CONNECTIONS,
 ) -> dict[str, Any]:
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds()}s", "--latency", "--timeout", "5s"]
+    threads = min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds()}s"]
+    command += ["--latency", "--timeout", "5s"]
     if script:
         command += ["-s", str(LUA / script)]
     elif env and env.get("BENCH_COOKIE"):
@@ -193,6 +201,17 @@ def _paths_file(paths: list[str]) -> str:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(paths) + "\n")
     return handle.name
+
+
+STAFF_PAGES = {
+    "screening queue (intake home)",
+    "supervisor home (screening, overdue, escalated)",
+    "unit head home (acknowledge, assign, overdue)",
+    "case page",
+    "case list with filters",
+    "case list, page 2 (keyset)",
+    "Thai search",
+}
 
 
 def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> list[dict[str, Any]]:
@@ -315,6 +334,19 @@ def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> l
                     "peak_rss_mb": worker_peak_rss_mb(server.pid),
                 }
             )
+            if name in STAFF_PAGES:
+                # The page's own render time: one person at a time, no queueing behind
+                # the other connections' requests.
+                log(f"{vendor}: {name}, one user")
+                single = wrk(
+                    target,
+                    script=options.get("script"),
+                    env=options.get("env"),
+                    connections=1,
+                )
+                rows.append(
+                    {"scenario": f"{name}, one user", "database": vendor, "cases": cases, **single}
+                )
     finally:
         stop(server)
     return rows
