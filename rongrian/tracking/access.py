@@ -110,7 +110,12 @@ def open_case(request: HttpRequest, receipt_no: str, answer: str) -> Case | None
     Raises Throttled when this client or this receipt has failed too often."""
     receipt_no = receipt_no.strip().upper()
     check_throttle(request, receipt_no)
-    case = Case.objects.filter(receipt_no=receipt_no).first()
+    # The receipt number is unique; only what the check needs is read (the QR link is
+    # the most frequent public request after the form).
+    found = Case.objects.filter(receipt_no=receipt_no).only(
+        "pk", "receipt_no", "tracking_code", "complainant_phone"
+    )[:1]
+    case = next(iter(found), None)
     if case is None or not second_factor_matches(case, answer):
         record_failure(request, receipt_no)
         return None
