@@ -315,8 +315,9 @@ def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> l
         ),
     ]
     try:
+        chosen = [n for n in os.environ.get("BENCH_HTTP_ONLY", "").split("|") if n]
         for name, target, options in plans:
-            if only and name not in only:
+            if (only and name not in only) or (chosen and name not in chosen):
                 continue
             log(f"{vendor}: {name}")
             problem = preflight(target, options)
