@@ -79,9 +79,13 @@ class Case(QuickDisplay, models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organisation")
     )
-    receipt_no = models.CharField(_("receipt number"), max_length=32, unique=True, editable=False)
+    # Empty only inside the transaction that records the case: the number is taken last
+    # (cases.receipts.number), so every committed case has one.
+    receipt_no = models.CharField(  # noqa: DJ001
+        _("receipt number"), max_length=32, unique=True, null=True, editable=False
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"), editable=False)
-    receipt_seq = models.PositiveIntegerField(editable=False)
+    receipt_seq = models.PositiveIntegerField(null=True, editable=False)
     # NULL, not "", when absent: the unique constraint must ignore cases without a key.
     # The second factor printed on the receipt: with the receipt number it opens the
     # public tracking page (the last 4 digits of the phone work too).
@@ -237,7 +241,7 @@ class Case(QuickDisplay, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.receipt_no
+        return self.receipt_no or f"#{self.pk}"
 
     def get_absolute_url(self) -> str:
         """The staff case page (a list of 50 rows asks 50 times: the prefix is reversed once)."""

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rongrian.catalog.models import Category
+from rongrian.common.thaidate import fiscal_year_be, local_date
 from rongrian.notify import services as notify_services
 from rongrian.org.choices import Role
 from rongrian.org.models import ExternalAgency, Organisation, Staff, Unit
@@ -130,9 +131,7 @@ def create_case(
     )
     try:
         with _removing_files_on_error() as stored, transaction.atomic():
-            case.fiscal_year, case.receipt_seq, case.receipt_no = receipts.allocate(
-                organisation, case.received_at
-            )
+            case.fiscal_year = fiscal_year_be(local_date(case.received_at))
             case.save(force_insert=True)
             event = _append_event(
                 case,
@@ -145,7 +144,10 @@ def create_case(
                 data={"channel": str(channel)},
             )
             _store_files(case, event, files, stored)
-            _after_event(case, event)
+            sla_clocks.on_event(case, event)
+            # Numbered last: the organisation's counter stays locked until the commit.
+            receipts.number(case)
+            notify_services.on_event(case, event)  # the receipt by SMS, e-mail or LINE
     except IntegrityError:
         if idempotency_key:
             existing = Case.objects.filter(
