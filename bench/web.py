@@ -119,9 +119,10 @@ def wrk(
     script: str | None = None,
     env: dict[str, str] | None = None,
     connections: int = CONNECTIONS,
+    duration: int | None = None,
 ) -> dict[str, Any]:
     threads = min(2, connections)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds()}s"]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration or seconds()}s"]
     command += ["--latency", "--timeout", "5s"]
     if script:
         command += ["-s", str(LUA / script)]
@@ -325,6 +326,8 @@ def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> l
                 rows.append({"scenario": name, "database": vendor, "error": problem})
                 log(f"{vendor}: {name}: {problem}")
                 continue
+            # 2 s unmeasured first: the workers' caches and PostgreSQL's buffers warm up.
+            wrk(target, script=options.get("script"), env=options.get("env"), duration=2)
             figures = wrk(target, script=options.get("script"), env=options.get("env"))
             rows.append(
                 {
