@@ -9,42 +9,13 @@ processors idle).
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING
-
 from django.db import connection, transaction
 
-from rongrian.common.thaidate import fiscal_year_be, local_date
-from rongrian.org.models import Organisation
-
-from .models import ReceiptCounter
-
-if TYPE_CHECKING:
-    from .models import Case
+from .models import Case, ReceiptCounter
 
 
 def format_receipt(code: str, fiscal_year: int, seq: int) -> str:
     return f"{code}-{fiscal_year}-{seq:06d}"
-
-
-def allocate(organisation: Organisation, at: dt.datetime) -> tuple[int, int, str]:
-    """The next number for the fiscal year containing `at`: (fiscal year B.E., seq, receipt).
-
-    Must run inside the transaction that stores the case: the counter row stays
-    locked until that transaction ends, so concurrent intakes queue here and a
-    rolled-back intake gives its number back.
-    """
-    assert transaction.get_connection().in_atomic_block, "allocate inside the case's transaction"
-    year = fiscal_year_be(local_date(at))
-    seq = _increment(organisation.pk, year)
-    if seq is None:
-        # First case of the year: create the row, tolerating a concurrent creator.
-        ReceiptCounter.objects.bulk_create(
-            [ReceiptCounter(organisation=organisation, fiscal_year=year)], ignore_conflicts=True
-        )
-        seq = _increment(organisation.pk, year)
-    assert seq is not None
-    return year, seq, format_receipt(organisation.code, year, seq)
 
 
 def number(case: Case) -> None:
@@ -66,8 +37,6 @@ def number(case: Case) -> None:
 
 
 def _number(case: Case, prefix: str) -> tuple[int, str] | None:
-    from .models import Case
-
     if connection.vendor != "postgresql":
         seq = _increment(case.organisation_id, case.fiscal_year)
         if seq is None:

@@ -25,6 +25,17 @@ def test_it_formats_a_human_friendly_receipt(make_case: Any) -> None:
     assert format_receipt("LPG", 2570, 123) == "LPG-2570-000123"
 
 
+def test_a_millionth_complaint_gets_seven_digits(make_case: Any) -> None:
+    first = make_case(received_at=dt.datetime(2026, 11, 22, 9, 0, tzinfo=BKK))
+    counter = ReceiptCounter.objects.filter(organisation=first.organisation, fiscal_year=2570)
+    assert counter.update(last_value=999_998) == 1
+    at = dt.datetime(2026, 11, 22, 9, 5, tzinfo=BKK)
+    numbers = [make_case(received_at=at).receipt_no for _ in range(2)]
+    assert numbers == ["LPG-2570-999999", "LPG-2570-1000000"]
+    stored = Case.objects.filter(receipt_seq__gte=999_999).order_by("receipt_seq")
+    assert [c.receipt_no for c in stored] == numbers  # what the database wrote, too
+
+
 def test_it_numbers_without_gaps_per_organisation(make_case: Any, other_org: Any) -> None:
     numbers = [make_case().receipt_seq for _ in range(5)]
     other = create_case(organisation=other_org, channel="web", description="ถนนพัง")
