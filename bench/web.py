@@ -235,7 +235,7 @@ def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> l
     plans: list[tuple[str, str, dict[str, Any]]] = [
         (
             "public complaint submission",
-            f"{base}/complaint/LPG/",
+            f"{base}/complaint/{info['submit_to']}/",
             {
                 "script": "post.lua",
                 "env": {
