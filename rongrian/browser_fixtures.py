@@ -32,6 +32,11 @@ PHONE = {
     "locale": "th-TH",
     "timezone_id": "Asia/Bangkok",
 }
+DESK = {
+    "viewport": {"width": 1366, "height": 900},
+    "locale": "th-TH",
+    "timezone_id": "Asia/Bangkok",
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -71,9 +76,11 @@ def outside_requests() -> list[str]:
     return []
 
 
-@pytest.fixture
-def open_phone(browser: Browser, outside_requests: list[str]) -> Iterator[Callable[[], Page]]:
-    """Opens a page on a new phone: its own cookies, as if another person's phone."""
+def _opener(
+    browser: Browser, options: dict[str, Any], outside_requests: list[str]
+) -> Iterator[Callable[[], Page]]:
+    """Opens pages each in a context of its own (its own cookies: another person's
+    device) that cannot reach beyond this machine."""
     contexts = []
 
     def keep_local(route: Route) -> None:
@@ -85,7 +92,7 @@ def open_phone(browser: Browser, outside_requests: list[str]) -> Iterator[Callab
             route.abort()
 
     def open_() -> Page:
-        context = browser.new_context(**PHONE)
+        context = browser.new_context(**options)
         context.set_default_timeout(10_000)
         context.route("**/*", keep_local)
         contexts.append(context)
@@ -94,6 +101,45 @@ def open_phone(browser: Browser, outside_requests: list[str]) -> Iterator[Callab
     yield open_
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def open_phone(browser: Browser, outside_requests: list[str]) -> Iterator[Callable[[], Page]]:
+    """Opens a page on a new phone: its own cookies, as if another person's phone."""
+    yield from _opener(browser, PHONE, outside_requests)
+
+
+@pytest.fixture
+def open_desk(browser: Browser, outside_requests: list[str]) -> Iterator[Callable[[], Page]]:
+    """Opens a page on another office computer: its own cookies, so its own sign-in."""
+    yield from _opener(browser, DESK, outside_requests)
+
+
+@pytest.fixture
+def site(live_server: Any, settings: Any, tmp_path: Path, demo: Any) -> str:
+    """The live server with the demo municipality, links to itself, and no map tiles
+    (the map is a blank grid, so nothing is fetched from the internet)."""
+    from django.core.cache import cache
+
+    settings.RONGRIAN_PUBLIC_URL = live_server.url
+    settings.RONGRIAN_MAP_TILES = ""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()  # rate limits of earlier tests
+    return str(live_server.url)
+
+
+def photo(tmp_path: Path, name: str, sky: tuple[int, int, int]) -> Path:
+    """A real JPEG as a phone camera makes it: a lamp post against the sky."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (800, 600), sky)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((390, 150, 410, 560), fill=(70, 70, 70))
+    draw.ellipse((360, 110, 440, 170), fill=(250, 220, 90))
+    draw.rectangle((0, 540, 800, 600), fill=(60, 60, 60))
+    path = tmp_path / name
+    image.save(path, format="JPEG", quality=85)
+    return path
 
 
 @pytest.fixture

@@ -13,31 +13,23 @@ test-output/screenshots/workbench-NN-<who>-<what>.png for a person to look at.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
-from PIL import Image, ImageDraw
 
 from rongrian.audit.models import PersonalDataAccess
-from rongrian.browser_fixtures import LOCAL_HOSTS, screenshot
+from rongrian.browser_fixtures import photo, screenshot
 from rongrian.cases.choices import Action, AttachmentKind, Channel, Status
 from rongrian.cases.models import Case
 from rongrian.org.demo import DEMO_PASSWORD
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Route
+    from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
-DESK = {
-    "viewport": {"width": 1366, "height": 900},
-    "locale": "th-TH",
-    "timezone_id": "Asia/Bangkok",
-}
 CALLER = "0812345678"
 MASKED = "08••••••78"
 STREETLIGHT = "ไฟฟ้าสาธารณะดับหรือชำรุด"
@@ -48,40 +40,6 @@ def expect(*args: Any) -> Any:
     from playwright.sync_api import expect as playwright_expect
 
     return playwright_expect(*args)
-
-
-@pytest.fixture
-def site(live_server: Any, settings: Any, tmp_path: Path, demo: Any) -> str:
-    """The live server with the demo municipality and no map tiles (nothing from outside)."""
-    settings.RONGRIAN_PUBLIC_URL = live_server.url
-    settings.RONGRIAN_MAP_TILES = ""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()  # rate limits of earlier tests
-    return str(live_server.url)
-
-
-@pytest.fixture
-def open_desk(browser: Browser, outside_requests: list[str]) -> Iterator[Callable[[], Page]]:
-    """Opens a page on another office computer: its own cookies, so its own sign-in."""
-    contexts = []
-
-    def keep_local(route: Route) -> None:
-        if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            outside_requests.append(route.request.url)
-            route.abort()
-
-    def open_() -> Page:
-        context = browser.new_context(**DESK)
-        context.set_default_timeout(10_000)
-        context.route("**/*", keep_local)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 class Shots:
@@ -98,18 +56,6 @@ class Shots:
         screenshot(page, name)
         wide = page.viewport_size["width"] if page.viewport_size else 0
         assert width <= wide, f"{name}: the page is {width}px wide in a {wide}px window"
-
-
-def photo(tmp_path: Path, name: str, sky: tuple[int, int, int]) -> Path:
-    """A real JPEG: a lamp post against the sky."""
-    image = Image.new("RGB", (800, 600), sky)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((390, 150, 410, 560), fill=(70, 70, 70))
-    draw.ellipse((360, 110, 440, 170), fill=(250, 220, 90))
-    draw.rectangle((0, 540, 800, 600), fill=(60, 60, 60))
-    path = tmp_path / name
-    image.save(path, format="JPEG", quality=85)
-    return path
 
 
 def sign_in(open_desk: Callable[[], Page], site: str, shots: Shots, username: str) -> Page:

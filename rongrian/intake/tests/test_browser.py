@@ -11,10 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import segno
-from django.core.cache import cache
-from PIL import Image, ImageDraw
 
-from rongrian.browser_fixtures import PHONE, screenshot
+from rongrian.browser_fixtures import PHONE, photo, screenshot
 from rongrian.cases import services as s
 from rongrian.cases.choices import Action, Status
 from rongrian.cases.models import Case
@@ -32,29 +30,6 @@ def expect(*args: Any) -> Any:
     from playwright.sync_api import expect as playwright_expect
 
     return playwright_expect(*args)
-
-
-@pytest.fixture
-def site(live_server: Any, settings: Any, tmp_path: Path, demo: Any) -> str:
-    """The live server with the demo municipality, links to itself, and no map tiles
-    (the map is a blank grid, so nothing is fetched from the internet)."""
-    settings.RONGRIAN_PUBLIC_URL = live_server.url
-    settings.RONGRIAN_MAP_TILES = ""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()  # rate limits of earlier tests
-    return str(live_server.url)
-
-
-def photo(tmp_path: Path, name: str, sky: tuple[int, int, int]) -> Path:
-    """A real JPEG as a phone camera makes it: a lamp post at dusk."""
-    image = Image.new("RGB", (800, 600), sky)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((390, 150, 410, 560), fill=(70, 70, 70))
-    draw.ellipse((360, 110, 440, 170), fill=(250, 220, 90))
-    draw.rectangle((0, 540, 800, 600), fill=(60, 60, 60))
-    path = tmp_path / name
-    image.save(path, format="JPEG", quality=85)
-    return path
 
 
 def visit(page: Page, name: str) -> None:
