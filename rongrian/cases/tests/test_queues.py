@@ -1,11 +1,12 @@
 """The supervisor's, executive's and unit head's overdue and escalated queues: counts that
-stay inside the organisation and the unit, also past the 50 cases a queue shows."""
+stay inside the organisation and the unit, also past the cases a queue shows."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django.test import Client
 from django.utils import timezone
 
 from rongrian.cases import queues
@@ -46,3 +47,21 @@ def test_overdue_and_escalated_counts_past_one_screenful(
     shown = next(q for q in queues.queues_for(demo.supervisor) if q.key == "escalated")
     assert len(shown.cases) == queues.QUEUE_SIZE
     assert all(c.organisation_id == demo.org.pk for c in shown.cases)
+
+
+def test_late_work_comes_longest_overdue_first_with_a_link_to_all_of_it(
+    demo: Any, make_case: Any
+) -> None:
+    now = timezone.now()
+    ages = [3, 20, 9] + [2] * queues.QUEUE_SIZE  # days since each complaint came in
+    cases = [make_case(received_at=now - dt.timedelta(days=d)) for d in ages]
+    overdue = next(q for q in queues.queues_for(demo.supervisor) if q.key == "overdue")
+    assert [c.pk for c in overdue.cases[:3]] == [cases[1].pk, cases[2].pk, cases[0].pk]
+    assert overdue.count == len(cases) > len(overdue.cases)
+
+    client = Client()
+    assert client.login(username="supervisor", password="rongrian-demo")
+    html = client.get("/work/").content.decode()
+    assert f"แสดง {queues.QUEUE_SIZE} รายการแรกจากทั้งหมด {len(cases)} รายการ" in html
+    assert 'href="/work/cases/?overdue=1&amp;order=oldest"' in html
+    assert "ดูทั้งหมดในรายการเรื่อง" in html

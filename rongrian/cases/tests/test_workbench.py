@@ -303,3 +303,19 @@ def test_an_officer_resolves_with_an_after_photo(demo: Any, make_case: Any) -> N
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Status.RESOLVED and case.attachments.get().kind == "after"
+
+
+def test_a_new_officer_is_offered_on_the_list_at_once(demo: Any) -> None:
+    # The list's filter and bulk menus are kept per process (org.models.assignee_choices);
+    # adding a person must show at once, not after the cache runs out.
+    from rongrian.org.models import Staff, User
+
+    client = login("head_elec")
+    assert "สมปอง ใหม่ใจ" not in client.get("/work/cases/").content.decode()
+    user = User.objects.create_user(
+        "officer_new", password="x", first_name="สมปอง", last_name="ใหม่ใจ"
+    )
+    Staff.objects.create(
+        user=user, organisation=demo.org, role="officer", unit=demo.unit("ENG-ELEC")
+    )
+    assert "สมปอง ใหม่ใจ" in client.get("/work/cases/").content.decode()
