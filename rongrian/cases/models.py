@@ -76,13 +76,19 @@ def _description_limit() -> list[MaxLengthValidator]:
 class Case(QuickDisplay, models.Model):
     """One complaint, from receipt to closing. Its status changes only through cases.services."""
 
+    # Indexes: see Meta. Foreign keys index themselves only where no composite or partial
+    # index of Meta starts with them: every index is written on every new complaint.
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("organisation"),
+        db_index=False,
     )
     # Empty only inside the transaction that records the case: the number is taken last
     # (cases.receipts.number), so every committed case has one.
     receipt_no = models.CharField(  # noqa: DJ001
-        _("receipt number"), max_length=32, unique=True, null=True, editable=False
+        _("receipt number"), max_length=32, null=True, editable=False
     )
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"), editable=False)
     receipt_seq = models.PositiveIntegerField(null=True, editable=False)
@@ -155,6 +161,7 @@ class Case(QuickDisplay, models.Model):
         blank=True,
         related_name="cases",
         verbose_name=_("responsible unit"),
+        db_index=False,
     )
     assignee = models.ForeignKey(
         Staff,
@@ -163,6 +170,7 @@ class Case(QuickDisplay, models.Model):
         blank=True,
         related_name="assigned_cases",
         verbose_name=_("assigned to"),
+        db_index=False,
     )
     referred_to = models.ForeignKey(
         ExternalAgency,
@@ -170,6 +178,7 @@ class Case(QuickDisplay, models.Model):
         null=True,
         blank=True,
         verbose_name=_("referred to"),
+        db_index=False,
     )
     merged_into = models.ForeignKey(
         "self",
@@ -178,6 +187,7 @@ class Case(QuickDisplay, models.Model):
         blank=True,
         related_name="merged_cases",
         verbose_name=_("merged into"),
+        db_index=False,
     )
     resolution = models.TextField(_("result of the work"), blank=True)
     # Thai words of the description, place and category, for full-text search (search.py).
@@ -205,6 +215,9 @@ class Case(QuickDisplay, models.Model):
                 fields=["organisation", "fiscal_year", "receipt_seq"],
                 name="case_receipt_seq_unique",
             ),
+            # A constraint rather than unique=True: no second, pattern-ops index on PostgreSQL
+            # (receipt numbers are looked up whole, never by prefix).
+            models.UniqueConstraint(fields=["receipt_no"], name="case_receipt_no_unique"),
             models.UniqueConstraint(
                 fields=["organisation", "idempotency_key"],
                 condition=models.Q(idempotency_key__isnull=False),
@@ -228,7 +241,12 @@ class Case(QuickDisplay, models.Model):
                 condition=models.Q(status__in=["received", "returned"]),
                 name="case_screening_queue",
             ),
-            models.Index(fields=["unit", "status"], name="case_unit_status"),
+            # Partial where the column is mostly empty: a new complaint writes none of these.
+            models.Index(
+                fields=["unit", "status"],
+                condition=models.Q(unit__isnull=False),
+                name="case_unit_status",
+            ),
             # A unit's live cases (the overdue queues): small, and answers without the table.
             models.Index(
                 fields=["organisation", "unit"],
@@ -236,7 +254,21 @@ class Case(QuickDisplay, models.Model):
                 condition=models.Q(status__in=sorted(LIVE)),
                 name="case_live_unit",
             ),
-            models.Index(fields=["assignee", "status"], name="case_assignee_status"),
+            models.Index(
+                fields=["assignee", "status"],
+                condition=models.Q(assignee__isnull=False),
+                name="case_assignee_status",
+            ),
+            models.Index(
+                fields=["referred_to"],
+                condition=models.Q(referred_to__isnull=False),
+                name="case_referred_to",
+            ),
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="case_merged_into",
+            ),
             models.Index(fields=["complainant_phone"], name="case_phone"),
         ]
 
@@ -289,8 +321,12 @@ class CaseEventQuerySet(models.QuerySet["CaseEvent"]):
 class CaseEvent(QuickDisplay, models.Model):
     """One immutable line of a case's timeline: who did what, when, from which status, and why."""
 
-    case = models.ForeignKey(
-        Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")
+    case = models.ForeignKey(  # indexed by case_event_seq_unique
+        Case,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("case"),
+        db_index=False,
     )
     seq = models.PositiveIntegerField(_("no."))
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
@@ -302,11 +338,12 @@ class CaseEvent(QuickDisplay, models.Model):
         null=True,
         blank=True,
         verbose_name=_("by"),
+        db_index=False,
     )
     # A snapshot, so history reads the same after people change role or unit.
     actor_role = models.CharField(_("role"), max_length=20)
     actor_unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     at = models.DateTimeField(_("time"), default=timezone.now)
     reason = models.TextField(_("reason"), blank=True)
@@ -323,6 +360,17 @@ class CaseEvent(QuickDisplay, models.Model):
         ordering = ["case", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique"),
+        ]
+        # Citizens' and the scheduler's events have no actor: they write neither index.
+        indexes = [
+            models.Index(
+                fields=["actor"], condition=models.Q(actor__isnull=False), name="event_actor"
+            ),
+            models.Index(
+                fields=["actor_unit"],
+                condition=models.Q(actor_unit__isnull=False),
+                name="event_actor_unit",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -137,8 +137,12 @@ _policies: ShortLived[SlaPolicy] = ShortLived()
 
 
 class StageClock(QuickDisplay, models.Model):
-    case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, related_name="clocks", verbose_name=_("case")
+    case = models.ForeignKey(  # indexed by clock_case_stage
+        "cases.Case",
+        on_delete=models.PROTECT,
+        related_name="clocks",
+        verbose_name=_("case"),
+        db_index=False,
     )
     # The case's organisation (never changes), so an organisation's overdue and escalated
     # stages are counted from this table's own indexes without visiting the cases.
