@@ -1,72 +1,177 @@
 """Receipt numbers: `LPG-2570-000123`, gapless per organisation and Thai fiscal year.
 
 Gapless means one counter row per organisation and year, locked by whoever takes the
-next number until their transaction ends. A new case is therefore numbered last, after
-its row, first event and clocks are written: the lock is held for one statement and the
-commit instead of the whole intake (concurrent submissions queued on it and left the
-processors idle).
+next number until their transaction ends. `record` writes a new case already numbered,
+with its first event and clocks:
+
+- on PostgreSQL in one statement, which takes the number and inserts the rows, so the
+  counter stays locked for that statement and the commit only, never across a round
+  trip to the application (concurrent submissions queued on it and left the processors
+  idle), and the case row is written once, not inserted and then numbered;
+- elsewhere (SQLite, one writer at a time anyway) with the ORM, number first.
 """
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+import functools
+import json
+from collections.abc import Sequence
+from typing import Any
 
-from .models import Case, ReceiptCounter
+from django.db import connection, models, transaction
+
+from rongrian.sla.models import StageClock
+
+from .models import Case, CaseEvent, ReceiptCounter
 
 
 def format_receipt(code: str, fiscal_year: int, seq: int) -> str:
     return f"{code}-{fiscal_year}-{seq:06d}"
 
 
-def number(case: Case) -> None:
-    """Give a case just inserted in this transaction (receipt_seq and receipt_no empty,
-    fiscal_year set) the next number of its organisation and year."""
-    assert transaction.get_connection().in_atomic_block, "number inside the case's transaction"
-    prefix = format_receipt(case.organisation.code, case.fiscal_year, 0)[:-6]
-    numbered = _number(case, prefix)
-    if numbered is None:
+def record(case: Case, event: CaseEvent, clocks: Sequence[StageClock]) -> None:
+    """Insert a new case (fiscal_year set, receipt fields empty) with the next number of
+    its organisation and year, then its first event and its clocks, inside the caller's
+    transaction. Sets the primary keys and the receipt fields on the objects."""
+    assert transaction.get_connection().in_atomic_block, "record inside a transaction"
+    for _attempt in range(2):
+        if connection.vendor == "postgresql" and _insert_numbered(case, event, clocks):
+            break
+        if connection.vendor != "postgresql" and (seq := _increment(case)) is not None:
+            _orm_insert(case, event, clocks, seq)
+            break
         # First case of the year: create the row, tolerating a concurrent creator.
         ReceiptCounter.objects.bulk_create(
             [ReceiptCounter(organisation_id=case.organisation_id, fiscal_year=case.fiscal_year)],
             ignore_conflicts=True,
         )
-        numbered = _number(case, prefix)
-    assert numbered is not None
-    case.receipt_seq, case.receipt_no = numbered
-    assert case.receipt_no == format_receipt(case.organisation.code, case.fiscal_year, numbered[0])
+    else:  # pragma: no cover - the counter row exists after the first attempt
+        raise RuntimeError("no receipt counter")
+    assert case.receipt_no == format_receipt(
+        case.organisation.code, case.fiscal_year, case.receipt_seq
+    )
 
 
-def _number(case: Case, prefix: str) -> tuple[int, str] | None:
-    if connection.vendor != "postgresql":
-        seq = _increment(case.organisation_id, case.fiscal_year)
-        if seq is None:
-            return None
-        receipt_no = f"{prefix}{seq:06d}"
-        Case.objects.filter(pk=case.pk).update(receipt_seq=seq, receipt_no=receipt_no)
-        return seq, receipt_no
-    # One statement takes the counter's lock, counts and numbers the case.
+def _increment(case: Case) -> int | None:
+    # One statement takes the row lock and reads the new value (SQLite >= 3.35).
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH n AS (UPDATE {ReceiptCounter._meta.db_table} SET last_value = last_value + 1 "
-            "WHERE organisation_id = %s AND fiscal_year = %s RETURNING last_value) "
-            f"UPDATE {Case._meta.db_table} SET receipt_seq = n.last_value, receipt_no = %s || "
-            "CASE WHEN n.last_value < 1000000 THEN lpad(n.last_value::text, 6, '0') "
-            "ELSE n.last_value::text END "
-            f"FROM n WHERE {Case._meta.db_table}.id = %s RETURNING receipt_seq, receipt_no",
-            [case.organisation_id, case.fiscal_year, prefix, case.pk],
-        )
-        row = cursor.fetchone()
-    return (row[0], row[1]) if row else None
-
-
-def _increment(organisation_id: int, year: int) -> int | None:
-    # One statement takes the row lock and reads the new value (PostgreSQL, SQLite >= 3.35).
-    table = ReceiptCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last_value = last_value + 1 "
+            f"UPDATE {ReceiptCounter._meta.db_table} SET last_value = last_value + 1 "
             "WHERE organisation_id = %s AND fiscal_year = %s RETURNING last_value",
-            [organisation_id, year],
+            [case.organisation_id, case.fiscal_year],
         )
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def _orm_insert(case: Case, event: CaseEvent, clocks: Sequence[StageClock], seq: int) -> None:
+    case.receipt_seq = seq
+    case.receipt_no = format_receipt(case.organisation.code, case.fiscal_year, seq)
+    case.save(force_insert=True)
+    event.case = case
+    event.save(force_insert=True)
+    for clock in clocks:
+        clock.case = case
+    StageClock.objects.bulk_create(clocks)
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL: one statement
+
+
+def _insert_numbered(case: Case, event: CaseEvent, clocks: Sequence[StageClock]) -> bool:
+    """False when the organisation has no counter row for the year yet (nothing written)."""
+    prefix = format_receipt(case.organisation.code, case.fiscal_year, 0)[:-6]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _statement(),
+            [
+                case.organisation_id,
+                case.fiscal_year,
+                prefix,
+                _json_row(case, _CASE_SKIP),
+                _json_row(event, _EVENT_SKIP),
+                "[" + ",".join(_json_row(c, _CLOCK_SKIP) for c in clocks) + "]",
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    case.pk, case.receipt_seq, case.receipt_no, event.pk = row
+    event.case = case
+    for clock in clocks:
+        clock.case = case
+    for obj in (case, event):
+        obj._state.adding, obj._state.db = False, connection.alias
+    return True
+
+
+# Written by the statement itself rather than taken from the row.
+_CASE_SKIP = frozenset({"id", "receipt_seq", "receipt_no"})
+_EVENT_SKIP = frozenset({"id", "case_id"})
+_CLOCK_SKIP = frozenset({"id", "case_id"})
+
+
+def _columns(model: type[models.Model], skip: frozenset[str]) -> list[models.Field[Any, Any]]:
+    return [f for f in model._meta.concrete_fields if f.column not in skip and not f.generated]
+
+
+def _json_row(obj: models.Model, skip: frozenset[str]) -> str:
+    """The row as the ORM would write it, as one JSON object for json_populate_record
+    (one parameter to adapt instead of one per column)."""
+    row = {}
+    for field in _columns(type(obj), skip):
+        value = field.pre_save(obj, add=True)
+        if not isinstance(field, models.JSONField):
+            value = field.get_db_prep_save(value, connection)
+        row[field.column] = value
+    return json.dumps(row, default=str, ensure_ascii=False)
+
+
+@functools.cache
+def _statement() -> str:
+    def insert(
+        model: type[models.Model], skip: frozenset[str], first: dict[str, str], source: str
+    ) -> str:
+        """INSERT … SELECT of the columns the statement computes (`first`: column →
+        expression), then the row's other columns from the JSON parameter `r`."""
+        columns = [f.column for f in _columns(model, skip)]
+        names = [*first, *columns]
+        values = [*first.values(), *(f"r.{c}" for c in columns)]
+        table = model._meta.db_table
+        return (
+            f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} "
+            f"FROM {source.format(table=table)} r"
+        )
+
+    case = insert(
+        Case,
+        _CASE_SKIP,
+        {
+            "receipt_seq": "n.last_value",
+            "receipt_no": "%s || CASE WHEN n.last_value < 1000000 "
+            "THEN lpad(n.last_value::text, 6, '0') ELSE n.last_value::text END",
+        },
+        "n, json_populate_record(NULL::{table}, %s::json)",
+    )
+    event = insert(
+        CaseEvent,
+        _EVENT_SKIP,
+        {"case_id": "c.id"},
+        "c, json_populate_record(NULL::{table}, %s::json)",
+    )
+    clocks = insert(
+        StageClock,
+        _CLOCK_SKIP,
+        {"case_id": "c.id"},
+        "c, json_populate_recordset(NULL::{table}, %s::json)",
+    )
+    counter = ReceiptCounter._meta.db_table
+    return (
+        f"WITH n AS (UPDATE {counter} SET last_value = last_value + 1 "
+        "WHERE organisation_id = %s AND fiscal_year = %s RETURNING last_value), "
+        f"c AS ({case} RETURNING id, receipt_seq, receipt_no), "
+        f"e AS ({event} RETURNING id), "
+        f"k AS ({clocks}) "
+        "SELECT c.id, c.receipt_seq, c.receipt_no, e.id FROM c, e"
+    )

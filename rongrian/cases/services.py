@@ -129,24 +129,24 @@ def create_case(
     case.search_text = search.index_text(
         case.description, case.address, case.category.name if case.category else ""
     )
+    case.fiscal_year = fiscal_year_be(local_date(case.received_at))
+    event = _new_event(
+        case,
+        seq=1,
+        action=Action.RECEIVE,
+        from_status="",
+        to_status=Status.RECEIVED,
+        actor=actor,
+        at=case.received_at,
+        data={"channel": str(channel)},
+    )
     try:
         with _removing_files_on_error() as stored, transaction.atomic():
-            case.fiscal_year = fiscal_year_be(local_date(case.received_at))
-            case.save(force_insert=True)
-            event = _append_event(
-                case,
-                seq=1,
-                action=Action.RECEIVE,
-                from_status="",
-                to_status=Status.RECEIVED,
-                actor=actor,
-                at=case.received_at,
-                data={"channel": str(channel)},
-            )
-            _store_files(case, event, files, stored)
-            sla_clocks.on_event(case, event)
-            # Numbered last: the organisation's counter stays locked until the commit.
-            receipts.number(case)
+            attachments = _write_files(files, event.actor_id, stored)
+            # The case, numbered, with its first event and clocks: one statement on
+            # PostgreSQL (see receipts). The clocks stand for sla.clocks.on_event(RECEIVE).
+            receipts.record(case, event, sla_clocks.new_case_clocks(case, case.received_at))
+            _attach(case, event, attachments)
             notify_services.on_event(case, event)  # the receipt by SMS, e-mail or LINE
     except IntegrityError:
         if idempotency_key:
@@ -530,20 +530,33 @@ def _removing_files_on_error() -> Iterator[list[Attachment]]:
 def _store_files(
     case: Case, event: CaseEvent, files: Sequence[NewFile], stored: list[Attachment]
 ) -> None:
+    _attach(case, event, _write_files(files, event.actor_id, stored))
+
+
+def _write_files(
+    files: Sequence[NewFile], uploaded_by: int | None, stored: list[Attachment]
+) -> list[Attachment]:
+    """Write the bytes to storage; the rows follow with `_attach`."""
+    written = []
     for new in files:
         attachment = Attachment(
-            case=case,
-            event=event,
             kind=new.kind,
             original_name=new.name[:255],
             content_type=new.content_type,
             size=len(new.data),
             sha256=hashlib.sha256(new.data).hexdigest(),
-            uploaded_by_id=event.actor_id,
+            uploaded_by_id=uploaded_by,
         )
         attachment.file.save(new.name, ContentFile(new.data), save=False)
         stored.append(attachment)
-        attachment.save()
+        written.append(attachment)
+    return written
+
+
+def _attach(case: Case, event: CaseEvent, attachments: list[Attachment]) -> None:
+    for attachment in attachments:
+        attachment.case, attachment.event = case, event
+    Attachment.objects.bulk_create(attachments)
 
 
 def _after_event(case: Case, event: CaseEvent) -> None:
@@ -579,7 +592,38 @@ def _append_event(
     # append to this timeline until we commit: max + 1 is safe.
     if seq is None:
         seq = (CaseEvent.objects.filter(case_id=case.pk).aggregate(m=Max("seq"))["m"] or 0) + 1
-    return CaseEvent.objects.create(
+    event = _new_event(
+        case,
+        seq=seq,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        reason=reason,
+        note=note,
+        data=data,
+        is_public=is_public,
+        at=at,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def _new_event(
+    case: Case,
+    *,
+    seq: int,
+    action: Action,
+    from_status: str,
+    to_status: str,
+    actor: Actor,
+    reason: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    is_public: bool = True,
+    at: dt.datetime | None = None,
+) -> CaseEvent:
+    return CaseEvent(
         case_id=case.pk,
         seq=seq,
         action=action,

@@ -156,7 +156,12 @@ def _begin(case: Case, stage: Stage, at: dt.datetime, *, unit_id: int | None) ->
 
 
 def _begin_new_case(case: Case, at: dt.datetime) -> None:
-    """A new case starts its screening and resolution clocks: one insert, nothing to end."""
+    StageClock.objects.bulk_create(new_case_clocks(case, at))
+
+
+def new_case_clocks(case: Case, at: dt.datetime) -> list[StageClock]:
+    """A new case's screening and resolution clocks, not yet saved: cases.services writes
+    them with the case itself (nothing to end at receipt)."""
     cal = calendar_for(case.organisation_id)
     policy = SlaPolicy.for_organisation(case.organisation_id)
     clocks = []
@@ -178,7 +183,7 @@ def _begin_new_case(case: Case, at: dt.datetime) -> None:
                 business_time=business,
             )
         )
-    StageClock.objects.bulk_create(clocks)
+    return clocks
 
 
 def _start_after_acknowledgement(case: Case, at: dt.datetime) -> None:

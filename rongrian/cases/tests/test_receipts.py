@@ -130,3 +130,57 @@ def test_parallel_retries_of_one_submission_make_one_case() -> None:
     assert len(set(results)) == 1
     assert Case.objects.count() == 1
     assert ReceiptCounter.objects.get(organisation=org).last_value == 1
+
+
+def test_the_database_holds_the_case_event_and_clocks_as_the_application_built_them(
+    demo: Any,
+) -> None:
+    # On PostgreSQL one statement writes the three (receipts.record): every column must
+    # come out as the model's own save would have written it.
+    from rongrian.cases.models import CaseEvent
+    from rongrian.sla.models import StageClock
+
+    officer = demo.counter
+    case = create_case(
+        organisation=demo.org,
+        channel="walk_in",
+        description="ไฟถนน <b>ดับ</b> หน้าบ้าน 'เลขที่ 5'",
+        category=demo.category("STREETLIGHT"),
+        complainant_name="สมชาย ใจดี",
+        complainant_phone="0812345678",
+        complainant_email="somchai@example.com",
+        complainant_line_id="U1234",
+        wants_updates=True,
+        update_channel="email",
+        language="my",
+        address="ถนนบุญวาทย์",
+        latitude="18.290123",
+        longitude="99.491234",
+        received_at=dt.datetime(2026, 11, 23, 9, 30, 15, 123456, tzinfo=BKK),
+        by=officer,
+        idempotency_key="k-columns",
+    )
+    stored = Case.objects.get(pk=case.pk)
+    for field in Case._meta.concrete_fields:
+        expected = getattr(case, field.attname)
+        if field.name == "latitude" or field.name == "longitude":
+            expected = type(getattr(stored, field.attname))(expected)
+        assert getattr(stored, field.attname) == expected, field.name
+    assert stored.received_at == dt.datetime(2026, 11, 23, 2, 30, 15, 123456, tzinfo=dt.UTC)
+    assert stored.receipt_no == "LPG-2570-000001" and stored.version == 1
+
+    event = CaseEvent.objects.get(case=case)
+    assert (event.seq, event.action, event.to_status, event.actor_id, event.data) == (
+        1,
+        "receive",
+        "received",
+        officer.user_id,
+        {"channel": "walk_in"},
+    )
+    assert event.actor_unit_id == officer.unit_id and event.at == stored.received_at
+    clocks = StageClock.objects.filter(case=case).order_by("stage")
+    assert [(c.stage, c.organisation_id, c.started_at) for c in clocks] == [
+        ("resolve", demo.org.pk, stored.received_at),
+        ("screening", demo.org.pk, stored.received_at),
+    ]
+    assert all(c.due_at > c.started_at and c.finished_at is None for c in clocks)
