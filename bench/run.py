@@ -202,6 +202,8 @@ def table(rows: list[dict[str, Any]]) -> str:
         notes = ", ".join(
             f"{k}={fmt(v)}" for k, v in r.items() if k in ("found", "escalations", "auto_closed")
         )
+        if "cpu_ms" in r:
+            notes = "CPU ms/req " + " ".join(f"{k} {v:.2f}" for k, v in r["cpu_ms"].items())
         lines.append(
             [
                 r["scenario"],
@@ -243,7 +245,8 @@ def main() -> None:
     quick = os.environ.get("BENCH_QUICK") == "1"
     cases = int(os.environ.get("BENCH_CASES") or (100_000 if quick else 1_000_000))
     chosen = os.environ.get("BENCH_SCENARIOS")
-    scenarios = chosen.split(",") if chosen else SCENARIOS
+    # BENCH_SCENARIOS=none runs only the HTTP scenarios.
+    scenarios = [s for s in chosen.split(",") if s != "none"] if chosen else SCENARIOS
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
     datasets = {}

@@ -113,6 +113,23 @@ def worker_peak_rss_mb(master: int) -> float:
     return peak / 1024
 
 
+def cpu_ticks(master: int) -> dict[str, int]:
+    """CPU time (clock ticks) used so far by the app's workers and by PostgreSQL."""
+    ticks = {"app": 0, "db": 0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            name = stat.read_text().split("(", 1)[1].rsplit(")", 1)[0]
+        except (OSError, IndexError):
+            continue
+        used = int(fields[11]) + int(fields[12])  # utime + stime
+        if int(fields[1]) == master:
+            ticks["app"] += used
+        elif name == "postgres":
+            ticks["db"] += used
+    return ticks
+
+
 def wrk(
     url: str,
     *,
@@ -328,7 +345,21 @@ def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> l
                 continue
             # 2 s unmeasured first: the workers' caches and PostgreSQL's buffers warm up.
             wrk(target, script=options.get("script"), env=options.get("env"), duration=2)
+            before, load_before = cpu_ticks(server.pid), os.times()
             figures = wrk(target, script=options.get("script"), env=options.get("env"))
+            after, load_after = cpu_ticks(server.pid), os.times()
+            if figures.get("requests"):
+                # Where each request's CPU went: app workers, PostgreSQL, and wrk itself.
+                per_request = 1000 / figures["requests"]
+                tick = 1 / os.sysconf("SC_CLK_TCK")
+                figures["cpu_ms"] = {
+                    part: round((after[part] - before[part]) * tick * per_request, 2)
+                    for part in after
+                }
+                load = (load_after.children_user + load_after.children_system) - (
+                    load_before.children_user + load_before.children_system
+                )
+                figures["cpu_ms"]["load"] = round(load * per_request, 2)
             rows.append(
                 {
                     "scenario": name,
