@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,11 +140,23 @@ def create_case(
         at=case.received_at,
         data={"channel": str(channel)},
     )
+    # The case, numbered, with its first event and clocks is one statement on PostgreSQL
+    # (see receipts), a transaction of its own; photos and a receipt message add rows,
+    # and inside a caller's transaction a savepoint keeps a refused insert from
+    # breaking it.
+    alone = (
+        receipts.one_statement()
+        and not transaction.get_connection().in_atomic_block
+        and not files
+        and not notify_services.receipt_contact(case)
+    )
     try:
-        with _removing_files_on_error() as stored, transaction.atomic():
+        with (
+            _removing_files_on_error() as stored,
+            nullcontext() if alone else transaction.atomic(),
+        ):
             attachments = _write_files(files, event.actor_id, stored)
-            # The case, numbered, with its first event and clocks: one statement on
-            # PostgreSQL (see receipts). The clocks stand for sla.clocks.on_event(RECEIVE).
+            # The clocks stand for sla.clocks.on_event(RECEIVE).
             receipts.record(case, event, sla_clocks.new_case_clocks(case, case.received_at))
             _attach(case, event, attachments)
             notify_services.on_event(case, event)  # the receipt by SMS, e-mail or LINE

@@ -98,13 +98,19 @@ def on_event(case: Case, event: CaseEvent) -> None:
         tell_complainant(case, event)
 
 
+def receipt_contact(case: Case) -> tuple[str, str] | None:
+    """Where the receipt goes, if anywhere."""
+    contact = complainant_contact(case)
+    if contact is None or (case.channel == "line" and contact[0] == Channel.LINE):
+        return None  # the LINE conversation already answered with the receipt, for free
+    return contact
+
+
 def send_receipt(case: Case) -> Notification | None:
     """The receipt number and tracking link, wherever the complainant gave a contact."""
-    contact = complainant_contact(case)
+    contact = receipt_contact(case)
     if contact is None:
         return None
-    if case.channel == "line" and contact[0] == Channel.LINE:
-        return None  # the LINE conversation already answered with the receipt, for free
     from rongrian.tracking.access import tracking_url
 
     with translation.override(case.language or settings.LANGUAGE_CODE):
