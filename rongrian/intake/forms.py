@@ -63,7 +63,9 @@ class CategoryField(forms.ModelChoiceField):
     def use(self, organisation: Organisation) -> None:
         self.rows = Category.active_for(organisation.pk)
         self.by_pk = {str(c.pk): c for c in self.rows}
-        self.queryset = Category.objects.filter(organisation=organisation)  # never run
+        # No queryset (each form's copy of a field copied it, for nothing): the widget's
+        # choices come from the rows, bound to this copy of the field.
+        self.widget.choices = self.choices
 
     def to_python(self, value: Any) -> Category | None:
         if value in self.empty_values:
@@ -82,7 +84,7 @@ class ComplaintForm(forms.Form):
     """The public complaint form; the counter form adds the channel and caller."""
 
     category = CategoryField(
-        queryset=Category.objects.none(),
+        queryset=None,
         required=False,
         label=_("What is the problem about?"),
         empty_label=_("Not sure / something else"),
