@@ -242,7 +242,9 @@ def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> l
     form = urllib.parse.urlencode(
         {
             "category": info["category"],
-            "description": "ไฟถนนหน้าบ้านดับมาสามวันแล้ว ทดสอบระบบ",
+            # A text of its own per request (post.lua numbers __N__): each is cut into
+            # words afresh, as real complaints are.
+            "description": "ไฟถนนหน้าบ้านดับมาสามวันแล้ว ซอยที่ __N__ มืดมาก อันตรายสำหรับคนเดินเท้า",
             "address": "ถนนบุญวาทย์",
             "latitude": "18.290100",
             "longitude": "99.491200",

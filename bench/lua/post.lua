@@ -17,6 +17,8 @@ end
 local run = tostring(os.time())
 function request()
   counter = counter + 1
-  local body = os.getenv("BENCH_BODY") .. "&idempotency_key=bench-" .. run .. "-" .. thread_id .. "-" .. counter
+  -- __N__ in the body: a number of its own per request, so no two texts are alike.
+  local n = thread_id .. "-" .. counter
+  local body = string.gsub(os.getenv("BENCH_BODY"), "__N__", n) .. "&idempotency_key=bench-" .. run .. "-" .. n
   return wrk.format(nil, nil, nil, body)
 end
