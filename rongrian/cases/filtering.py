@@ -1,7 +1,10 @@
 """Case lists: filters from the query string, search, order and keyset pages.
 
-Pages are keyset-paginated on (received_at, id): the next page starts after the last
-row shown, so page 1,000 costs what page 1 costs, and no page counts the whole table.
+Pages are keyset-paginated on the order's key and the id: the next page starts after
+the last row shown, so page 1,000 costs what page 1 costs, and no page counts the whole
+table. The orders (ORDERS): received newest or oldest first, last change first (each
+along an index of the cases), and the soonest deadline first, which lists the cases
+with a running deadline along the clocks' due index.
 """
 
 from __future__ import annotations
@@ -11,20 +14,23 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from rongrian.org.models import Staff
+from rongrian.sla.choices import Stage
 from rongrian.sla.models import StageClock
 
 from . import search
 from .choices import Channel, Status
 from .models import Case
+from .queues import LIVE
+from .receipts import format_receipt
 
 PAGE_SIZE = 50
-RECEIPT = re.compile(r"^[A-Z]{2,10}-\d{4}-\d{1,6}$", re.IGNORECASE)
+RECEIPT = re.compile(r"^([A-Z]{2,10})-(\d{4})-(\d{1,7})$", re.IGNORECASE)
 PHONE = re.compile(r"^\+?[\d\- ]{6,}$")
 
 
@@ -41,6 +47,7 @@ class Filters:
     q: str = ""
     order: str = "newest"
     after: str = ""
+    organisation_id: int | None = None  # the viewer's, not from the query
 
     @classmethod
     def from_query(cls, params: QueryDict) -> Filters:
@@ -58,7 +65,7 @@ class Filters:
             until=parse_date(params.get("until", "") or "") if params.get("until") else None,
             overdue=params.get("overdue") == "1",
             q=params.get("q", "").strip()[:200],
-            order="oldest" if params.get("order") == "oldest" else "newest",
+            order=params.get("order", "") if params.get("order") in ORDERS else "newest",
             after=params.get("after", ""),
         )
 
@@ -93,12 +100,37 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def _search(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
-    if RECEIPT.match(q):
-        return qs.filter(receipt_no__iexact=q)
+    # Receipt numbers and whole phone numbers are looked up by their own indexes, exactly.
+    if match := RECEIPT.match(q):
+        code, year, seq = match.groups()
+        return qs.filter(receipt_no=format_receipt(code.upper(), int(year), int(seq)))
     if PHONE.match(q):
         digits = re.sub(r"\D", "", q)
-        return qs.filter(complainant_phone__endswith=digits[-9:]) if digits else qs.none()
+        whole = _whole_phone(digits)
+        if whole:
+            return qs.filter(complainant_phone=whole)
+        # A part of a number: its end, as people read out the last digits (no index).
+        return qs.filter(complainant_phone__endswith=digits) if digits else qs.none()
     return search.matching(qs, q)
+
+
+def _whole_phone(digits: str) -> str:
+    """A whole Thai number as stored (0 and 8 or 9 digits), else ''. Accepts +66/66 and a
+    missing leading 0."""
+    if digits.startswith("66") and len(digits) in (10, 11):
+        digits = "0" + digits[2:]
+    elif not digits.startswith("0") and len(digits) in (8, 9):
+        digits = "0" + digits
+    return digits if digits.startswith("0") and len(digits) in (9, 10) else ""
+
+
+# order → (column, newest/largest first); "due" is the soonest running deadline.
+ORDERS: dict[str, tuple[str, bool]] = {
+    "newest": ("received_at", True),
+    "oldest": ("received_at", False),
+    "changed": ("updated_at", True),
+    "due": ("due_at", False),
+}
 
 
 def page(
@@ -110,17 +142,21 @@ def page(
     common search word may match a fifth of all cases; sorting their ids is cheap,
     sorting their full rows is not), then the full rows of just those ids, prepared by
     `rows` (annotations, joins)."""
-    newest = f.order == "newest"
-    order = ("-received_at", "-pk") if newest else ("received_at", "pk")
-    ids_qs = qs.order_by(*order)
+    column, descending = ORDERS[f.order]
+    if f.order == "due":
+        ids_qs, key = _first_deadlines(qs, f.organisation_id), "case_id"
+    else:
+        ids_qs, key = qs, "pk"
+    sign = "-" if descending else ""
+    ids_qs = ids_qs.order_by(sign + column, sign + key)
     cursor = _parse_cursor(f.after)
     if cursor:
         at, pk = cursor
-        if newest:
-            ids_qs = ids_qs.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk))
-        else:
-            ids_qs = ids_qs.filter(Q(received_at__gt=at) | Q(received_at=at, pk__gt=pk))
-    keys = list(ids_qs.values_list("pk", "received_at")[: PAGE_SIZE + 1])
+        beyond = "lt" if descending else "gt"
+        ids_qs = ids_qs.filter(
+            Q(**{f"{column}__{beyond}": at}) | Q(**{column: at, f"{key}__{beyond}": pk})
+        )
+    keys = list(ids_qs.values_list(key, column)[: PAGE_SIZE + 1])
     more = len(keys) > PAGE_SIZE
     keys = keys[:PAGE_SIZE]
     full = (rows if rows is not None else Case.objects.all()).filter(pk__in=[k[0] for k in keys])
@@ -129,6 +165,22 @@ def page(
     last = keys[-1] if keys else None
     next_cursor = f"{last[1].isoformat()}_{last[0]}" if more and last else ""
     return page_rows, next_cursor
+
+
+def _first_deadlines(qs: QuerySet[Case], organisation_id: int | None) -> QuerySet[StageClock]:
+    """Of each listed case with a running deadline, the clock due first (what the list's
+    "next deadline" column shows): clocks read in due order, a case at its first."""
+    running = StageClock.objects.filter(finished_at__isnull=True, paused_at__isnull=True).exclude(
+        stage=Stage.CONFIRM
+    )
+    earlier = running.filter(case_id=OuterRef("case_id")).filter(
+        Q(due_at__lt=OuterRef("due_at")) | Q(due_at=OuterRef("due_at"), pk__lt=OuterRef("pk"))
+    )
+    if organisation_id is not None:
+        running = running.filter(organisation_id=organisation_id)
+    # Only live cases have a running deadline: saying so lets the database start from
+    # the small index of live cases when a filter or search is better read from cases.
+    return running.filter(~Exists(earlier), case_id__in=qs.filter(status__in=LIVE).values("pk"))
 
 
 def _parse_cursor(value: str) -> tuple[dt.datetime, int] | None:
@@ -141,10 +193,19 @@ def _parse_cursor(value: str) -> tuple[dt.datetime, int] | None:
 
 def visible_list(staff: Staff, params: QueryDict) -> tuple[QuerySet[Case], Filters]:
     f = Filters.from_query(params)
+    f.organisation_id = staff.organisation_id
     return apply(Case.objects.visible_to(staff), f), f
 
 
-def export_rows(qs: QuerySet[Case], limit: int) -> Any:
-    return qs.select_related("category", "unit", "assignee__user").order_by("-received_at", "-pk")[
-        :limit
-    ]
+def export_rows(qs: QuerySet[Case], f: Filters, limit: int) -> Any:
+    """The list's rows for an export, in the list's order."""
+    column, descending = ORDERS[f.order]
+    if f.order == "due":
+        first = _first_deadlines(qs, f.organisation_id)
+        qs = Case.objects.filter(pk__in=first.values("case_id")).annotate(
+            due_at=Subquery(first.filter(case_id=OuterRef("pk")).values("due_at")[:1])
+        )
+    sign = "-" if descending else ""
+    return qs.select_related("category", "unit", "assignee__user").order_by(
+        sign + column, sign + "pk"
+    )[:limit]

@@ -235,6 +235,8 @@ class Case(QuickDisplay, models.Model):
         indexes = [
             models.Index(fields=["organisation", "status", "received_at"], name="case_org_status"),
             models.Index(fields=["organisation", "received_at"], name="case_org_received"),
+            # Lists in order of the last change (filtering.ORDERS).
+            models.Index(fields=["organisation", "updated_at"], name="case_org_updated"),
             # The screening desk's queue, oldest first: small, and always the right one.
             models.Index(
                 fields=["organisation", "received_at"],

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, QuerySet
+from django.db.models import Lookup, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .models import Case
@@ -102,6 +103,19 @@ def _indexed_words(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@Case._meta.get_field("search_text").register_lookup
+class _Words(Lookup):
+    """`search_text__words="a b"`: the stored tsvector beside search_text (PostgreSQL)
+    holds every word, written against the query's own alias of the case table."""
+
+    lookup_name = "words"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        rhs, params = self.process_rhs(compiler, connection)
+        column = f"{compiler.quote_name_unless_alias(self.lhs.alias)}.search_vector"
+        return f"{column} @@ plainto_tsquery('simple', {rhs})", params
+
+
 def matching(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
     terms = list(dict.fromkeys(words(q)))[:MAX_QUERY_WORDS]
     if not terms:
@@ -109,13 +123,7 @@ def matching(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
     if connection.vendor == "postgresql":
         # A condition on the row itself (not "id IN (...)"), so a list can walk its
         # newest-first index and stop after a page of matches (migration 0010).
-        return qs.filter(
-            RawSQL(
-                "cases_case.search_vector @@ plainto_tsquery('simple', %s)",
-                [" ".join(terms)],
-                output_field=BooleanField(),
-            )
-        )
+        return qs.filter(search_text__words=" ".join(terms))
     if connection.vendor == "sqlite":
         expression = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
         return qs.filter(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -258,6 +260,86 @@ def test_lists_filter_and_page_without_counting(demo: Any, make_case: Any) -> No
     assert only.count('href="/work/case/LPG-') == 1 and cases[0].receipt_no in only
     by_receipt = client.get(f"/work/cases/?q={cases[3].receipt_no}").content.decode()
     assert by_receipt.count('href="/work/case/LPG-') == 1
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "LPG-2570-000004",
+        "lpg-2570-4",  # as read out on the phone: lower case, without the zeros
+        "0812345678",
+        "081-234-5678",
+        "+66 81 234 5678",
+        "812345678",  # the leading 0 dropped
+        "2345678",  # the last digits only
+    ],
+)
+def test_a_case_is_found_by_its_receipt_number_or_the_callers_phone_however_typed(
+    demo: Any, make_case: Any, typed: str
+) -> None:
+    at = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+    cases = [make_case(received_at=at, complainant_phone="") for _ in range(3)]
+    wanted = make_case(received_at=at, complainant_phone="0812345678")
+    assert wanted.receipt_no == "LPG-2570-000004"
+    html = login("supervisor").get("/work/cases/", {"q": typed}).content.decode()
+    assert html.count('href="/work/case/LPG-') == 1
+    assert f'href="/work/case/{wanted.receipt_no}/"' in html
+    assert all(c.receipt_no not in html for c in cases)
+
+
+def listed(html: str) -> list[str]:
+    return list(dict.fromkeys(re.findall(r'href="/work/case/(LPG-[^/"]+)/"', html)))
+
+
+def test_lists_sort_by_received_deadline_or_last_change_and_exports_follow(
+    demo: Any, make_case: Any
+) -> None:
+    friday = dt.datetime(2026, 11, 20, tzinfo=ZoneInfo("Asia/Bangkok"))
+    forwarded = make_case(received_at=friday.replace(hour=8))  # then waits for the unit
+    early = make_case(received_at=friday.replace(hour=9))  # screening due 09:05
+    late = make_case(received_at=friday.replace(hour=9, minute=30))  # due 09:35
+    rejected = make_case(received_at=friday.replace(hour=10))  # no deadline runs
+    s.forward(forwarded, to_unit=demo.unit("ENG-ELEC"), by=demo.intake)
+    s.reject(rejected, reason="ซ้ำ", by=demo.intake)
+    client = login("supervisor")
+
+    def order(query: str) -> list[str]:
+        return listed(client.get("/work/cases/?" + query).content.decode())
+
+    r = lambda *cases: [c.receipt_no for c in cases]  # noqa: E731
+    assert order("") == r(rejected, late, early, forwarded)  # newest received first
+    assert order("order=oldest") == r(forwarded, early, late, rejected)
+    assert order("order=due") == r(early, late, forwarded)  # closed work has no deadline
+    s.forward(early, to_unit=demo.unit("ENG-ROAD"), by=demo.intake)
+    assert order("order=changed")[0] == early.receipt_no
+    assert 'aria-sort="ascending"' in client.get("/work/cases/?order=due").content.decode()
+    # The export lists what the list shows, in its order (the forward moved `early` back).
+    export = client.get("/work/cases/export.csv?order=due")
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == r(late, forwarded, early)
+
+
+def test_deadline_order_pages_without_repeating_a_case(
+    demo: Any, make_case: Any, monkeypatch: Any
+) -> None:
+    from rongrian.cases import filtering
+
+    monkeypatch.setattr(filtering, "PAGE_SIZE", 2)
+    day = dt.datetime(2026, 11, 20, 9, tzinfo=ZoneInfo("Asia/Bangkok"))
+    cases = [make_case(received_at=day + dt.timedelta(minutes=m)) for m in (0, 0, 10, 20, 30)]
+    client = login("head_elec")
+    for c in cases:
+        s.forward(c, to_unit=demo.unit("ENG-ELEC"), by=demo.intake)
+    seen: list[str] = []
+    query = "order=due&q=ไฟถนน"
+    for _ in range(4):
+        html = client.get("/work/cases/?" + query).content.decode()
+        seen += listed(html)
+        more = re.search(r'href="\?([^"]*after=[^"]+)"', html)
+        if not more:
+            break
+        query = more.group(1).replace("&amp;", "&")
+    assert sorted(seen) == sorted(c.receipt_no for c in cases) and len(seen) == 5
 
 
 def test_bulk_forward_and_assign(demo: Any, make_case: Any) -> None:

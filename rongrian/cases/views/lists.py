@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from rongrian.audit.services import contact_access, log_access, mask
@@ -26,6 +27,12 @@ from ..queues import ROW_FIELDS, due_state, with_next_due
 from .common import CASE_ROLES, staff_of
 
 EXPORT_LIMIT = 50_000
+ORDER_CHOICES = [
+    ("newest", gettext_lazy("Newest first")),
+    ("oldest", gettext_lazy("Oldest first")),
+    ("due", gettext_lazy("Soonest deadline first (open cases)")),
+    ("changed", gettext_lazy("Last changed first")),
+]
 # What a list row shows (cases/list.html).
 LIST_FIELDS = (
     *ROW_FIELDS,
@@ -51,6 +58,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         case.due_state = due_state(case.next_due)
     params = request.GET.copy()
     params.pop("after", None)
+    unordered = params.copy()
+    unordered.pop("order", None)
     return render(
         request,
         "cases/list.html",
@@ -60,6 +69,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "filters": f,
             "next_cursor": next_cursor,
             "query": params.urlencode(),
+            "unordered": unordered.urlencode(),
+            "orders": ORDER_CHOICES,
             "statuses": Status.choices,
             "channels": Channel.choices,
             "categories": Category.all_for(staff.organisation_id),
@@ -140,8 +151,8 @@ class _Echo:
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The current list (same filters, same permissions) as CSV or XLSX, at most 50,000 rows."""
     staff = staff_of(request)
-    qs, _f = filtering.visible_list(staff, request.GET)
-    rows = list(filtering.export_rows(qs, EXPORT_LIMIT))
+    qs, f = filtering.visible_list(staff, request.GET)
+    rows = list(filtering.export_rows(qs, f, EXPORT_LIMIT))
     if contact_access(staff) == "shown":
         log_access(staff=staff, case_id=None, how="export", rows=len(rows))
     records = _export_records(staff, rows)
