@@ -61,7 +61,13 @@ def main() -> None:
     citizen = signing.get_cookie_signer(salt=access.COOKIE + access.SALT).sign(
         ".".join(str(pk) for pk, _ in granted)
     )
+    phones = list(
+        Case.objects.filter(receipt_no__in=[r for r, _ in sample[:200]])
+        .exclude(complainant_phone="")
+        .values_list("complainant_phone", flat=True)
+    ) or ["0812345678"]
     info = {
+        "phones": phones,
         "category": category.pk,
         "submit_to": bench_org.code,
         "sample": sample,

@@ -228,6 +228,8 @@ STAFF_PAGES = {
     "case page",
     "case list with filters",
     "case list, page 2 (keyset)",
+    "case list, soonest deadline first",
+    "search by receipt number or phone",
     "Thai search",
 }
 
@@ -316,6 +318,25 @@ def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> l
             "case list, page 2 (keyset)",
             f"{base}/work/cases/?status=closed&order=oldest",
             {"env": staff("supervisor")},
+        ),
+        (
+            "case list, soonest deadline first",
+            f"{base}/work/cases/?order=due",
+            {"env": staff("supervisor")},
+        ),
+        (
+            "search by receipt number or phone",
+            base,
+            {
+                "script": "paths.lua",
+                "env": {
+                    "BENCH_PATHS": _paths_file(
+                        [f"/work/cases/?q={r}" for r, _ in info["sample"][:200]]
+                        + [f"/work/cases/?q={p}" for p in info["phones"]]
+                    ),
+                    **staff("supervisor"),
+                },
+            },
         ),
         (
             "Thai search",
