@@ -586,37 +586,13 @@ def _write(case: Case, fields: dict[str, Any]) -> None:
         raise StaleCase()
 
 
-def _append_event(
-    case: Case,
-    *,
-    seq: int | None = None,
-    action: Action,
-    from_status: str,
-    to_status: str,
-    actor: Actor,
-    reason: str = "",
-    note: str = "",
-    data: dict[str, Any] | None = None,
-    is_public: bool = True,
-    at: dt.datetime | None = None,
-) -> CaseEvent:
+def _append_event(case: Case, *, seq: int | None = None, **fields: Any) -> CaseEvent:
+    """Write the next event of the timeline (the fields of `_new_event`)."""
     # The case row was written first in this transaction, so no one else can
     # append to this timeline until we commit: max + 1 is safe.
     if seq is None:
         seq = (CaseEvent.objects.filter(case_id=case.pk).aggregate(m=Max("seq"))["m"] or 0) + 1
-    event = _new_event(
-        case,
-        seq=seq,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor,
-        reason=reason,
-        note=note,
-        data=data,
-        is_public=is_public,
-        at=at,
-    )
+    event = _new_event(case, seq=seq, **fields)
     event.save(force_insert=True)
     return event
 
