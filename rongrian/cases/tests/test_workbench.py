@@ -319,17 +319,22 @@ def test_lists_sort_by_received_deadline_or_last_change_and_exports_follow(
     assert [row[0] for row in rows[1:]] == r(late, forwarded, early)
 
 
+@pytest.mark.parametrize("walk", [(100, 400), (1,)])  # (1,): the walk gives up early
 def test_deadline_order_pages_without_repeating_a_case(
-    demo: Any, make_case: Any, monkeypatch: Any
+    demo: Any, make_case: Any, monkeypatch: Any, walk: tuple[int, ...]
 ) -> None:
     from rongrian.cases import filtering
 
     monkeypatch.setattr(filtering, "PAGE_SIZE", 2)
+    monkeypatch.setattr(filtering, "WALK_CHUNKS", walk)
     day = dt.datetime(2026, 11, 20, 9, tzinfo=ZoneInfo("Asia/Bangkok"))
     cases = [make_case(received_at=day + dt.timedelta(minutes=m)) for m in (0, 0, 10, 20, 30)]
+    other_words = make_case(received_at=day, description="ถนนพังเป็นหลุม")
+    other_unit = make_case(received_at=day)
     client = login("head_elec")
-    for c in cases:
+    for c in [*cases, other_words]:
         s.forward(c, to_unit=demo.unit("ENG-ELEC"), by=demo.intake)
+    s.forward(other_unit, to_unit=demo.unit("ENG-ROAD"), by=demo.intake)
     seen: list[str] = []
     query = "order=due&q=ไฟถนน"
     for _ in range(4):
