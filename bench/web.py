@@ -113,21 +113,33 @@ def worker_peak_rss_mb(master: int) -> float:
     return peak / 1024
 
 
-def cpu_ticks(master: int) -> dict[str, int]:
-    """CPU time (clock ticks) used so far by the app's workers and by PostgreSQL."""
-    ticks = {"app": 0, "db": 0}
+def cpu_ticks(master: int) -> dict[int, tuple[str, int]]:
+    """Per process, CPU time (clock ticks) used so far: the app's workers and PostgreSQL."""
+    ticks = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            name = stat.read_text().split("(", 1)[1].rsplit(")", 1)[0]
-        except (OSError, IndexError):
+            text = stat.read_text()
+        except OSError:
             continue
+        name, fields = text.split("(", 1)[1].rsplit(")", 1)
+        fields = fields.split()
         used = int(fields[11]) + int(fields[12])  # utime + stime
         if int(fields[1]) == master:
-            ticks["app"] += used
+            ticks[int(stat.parent.name)] = ("app", used)
         elif name == "postgres":
-            ticks["db"] += used
+            ticks[int(stat.parent.name)] = ("db", used)
     return ticks
+
+
+def cpu_used(
+    before: dict[int, tuple[str, int]], after: dict[int, tuple[str, int]]
+) -> dict[str, int]:
+    """Ticks used between two snapshots by the processes alive at the second (PostgreSQL's
+    short-lived parallel workers that ended in between are not counted: a lower bound)."""
+    used = {"app": 0, "db": 0}
+    for pid, (part, ticks) in after.items():
+        used[part] += ticks - before.get(pid, (part, 0))[1]
+    return used
 
 
 def wrk(
@@ -376,8 +388,8 @@ def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> l
                 per_request = 1000 / figures["requests"]
                 tick = 1 / os.sysconf("SC_CLK_TCK")
                 figures["cpu_ms"] = {
-                    part: round((after[part] - before[part]) * tick * per_request, 2)
-                    for part in after
+                    part: round(used * tick * per_request, 2)
+                    for part, used in cpu_used(before, after).items()
                 }
                 load = (load_after.children_user + load_after.children_system) - (
                     load_before.children_user + load_before.children_system
