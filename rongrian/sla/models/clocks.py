@@ -184,6 +184,14 @@ class StageClock(QuickDisplay, models.Model):
                 name="clock_escalate_further",
             ),
             models.Index(fields=["case", "stage"], name="clock_case_stage"),
+            # A case's running deadlines, soonest first (every list row's "next deadline",
+            # the late queues' check of a unit's cases), read from the index alone.
+            models.Index(
+                fields=["case", "due_at"],
+                include=["stage"],
+                condition=RUNNING,
+                name="clock_running_case",
+            ),
             models.Index(
                 fields=["organisation", "due_at"],
                 include=["case"],
