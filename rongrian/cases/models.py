@@ -85,8 +85,8 @@ class Case(QuickDisplay, models.Model):
         verbose_name=_("organisation"),
         db_index=False,
     )
-    # Empty only inside the transaction that records the case: the number is taken last
-    # (cases.receipts.number), so every committed case has one.
+    # Written with the case itself (cases.receipts.record), so every stored case has one;
+    # nullable since the second session numbered cases after inserting them.
     receipt_no = models.CharField(  # noqa: DJ001
         _("receipt number"), max_length=32, null=True, editable=False
     )
