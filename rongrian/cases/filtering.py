@@ -14,13 +14,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from rongrian.org.models import Staff
-from rongrian.sla.choices import Stage
 from rongrian.sla.models import StageClock
 
 from . import search
@@ -129,7 +128,7 @@ ORDERS: dict[str, tuple[str, bool]] = {
     "newest": ("received_at", True),
     "oldest": ("received_at", False),
     "changed": ("updated_at", True),
-    "due": ("due_at", False),
+    "due": ("next_due", False),  # queues.with_next_due
 }
 
 
@@ -207,27 +206,18 @@ def _walk_deadlines(
         if len(keys) > PAGE_SIZE or len(chunk) < size:
             return keys
         cursor = (chunk[-1][1], chunk[-1][0])
-    # The filters keep few cases: their ids first (only live cases have a running
-    # deadline; the small index of live cases answers), then those cases' deadlines.
-    live = qs.filter(status__in=LIVE).values_list("pk", flat=True)
-    few = list(live[: FEW + 1])
-    rest = _first_deadlines(organisation_id).filter(case_id__in=few if len(few) <= FEW else live)
-    ids = _from(rest, "case_id", "due_at", False, cursor).values_list("case_id", "due_at")
+    # The filters keep few cases: their ids first (the small index of live cases
+    # answers), then those cases' deadlines.
+    few = list(qs.filter(status__in=LIVE).values_list("pk", flat=True)[: FEW + 1])
+    rest = _by_deadline(Case.objects.filter(pk__in=few) if len(few) <= FEW else qs)
+    ids = _from(rest, "pk", "next_due", False, cursor).values_list("pk", "next_due")
     return keys + list(ids[: PAGE_SIZE + 1 - len(keys)])
 
 
-def _first_deadlines(organisation_id: int | None) -> QuerySet[StageClock]:
-    """Of each case with a running deadline, the clock due first (what the list's "next
-    deadline" column shows)."""
-    running = StageClock.objects.filter(finished_at__isnull=True, paused_at__isnull=True).exclude(
-        stage=Stage.CONFIRM
-    )
-    earlier = running.filter(case_id=OuterRef("case_id")).filter(
-        Q(due_at__lt=OuterRef("due_at")) | Q(due_at=OuterRef("due_at"), pk__lt=OuterRef("pk"))
-    )
-    if organisation_id is not None:
-        running = running.filter(organisation_id=organisation_id)
-    return running.filter(~Exists(earlier))
+def _by_deadline(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases with a running deadline, each with the one due first (the list's "next
+    deadline"); only live cases have one."""
+    return with_next_due(qs.filter(status__in=LIVE)).filter(next_due__isnull=False)
 
 
 def _parse_cursor(value: str) -> tuple[dt.datetime, int] | None:
@@ -248,10 +238,7 @@ def export_rows(qs: QuerySet[Case], f: Filters, limit: int) -> Any:
     """The list's rows for an export, in the list's order."""
     column, descending = ORDERS[f.order]
     if f.order == "due":
-        first = _first_deadlines(f.organisation_id).filter(case_id__in=qs.values("pk"))
-        qs = Case.objects.filter(pk__in=first.values("case_id")).annotate(
-            due_at=Subquery(first.filter(case_id=OuterRef("pk")).values("due_at")[:1])
-        )
+        qs = _by_deadline(qs)
     sign = "-" if descending else ""
     return qs.select_related("category", "unit", "assignee__user").order_by(
         sign + column, sign + "pk"
