@@ -44,9 +44,10 @@ def record(case: Case, event: CaseEvent, clocks: Sequence[StageClock]) -> None:
     primary keys and the receipt fields on the objects."""
     assert one_statement() or transaction.get_connection().in_atomic_block, "in a transaction"
     for _attempt in range(2):
-        if connection.vendor == "postgresql" and _insert_numbered(case, event, clocks):
-            break
-        if connection.vendor != "postgresql" and (seq := _increment(case)) is not None:
+        if one_statement():
+            if _insert_numbered(case, event, clocks):
+                break
+        elif (seq := _increment(case)) is not None:
             _orm_insert(case, event, clocks, seq)
             break
         # First case of the year: create the row, tolerating a concurrent creator.
