@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 from rongrian.cases.models import Case
 
@@ -73,3 +75,17 @@ def test_possible_duplicates_are_shown_before_saving(demo: Any) -> None:
 def test_only_centre_staff_use_the_counter(demo: Any) -> None:
     assert officer("officer_elec").get("/counter/").status_code == 403
     assert Client().get("/counter/").status_code == 302
+
+
+def test_the_counter_form_leaves_the_public_form_as_it_was(demo: Any, other_org: Any) -> None:
+    # Forms share their unchanged fields (intake.forms.SharedFields): the counter's
+    # relabelled caller fields and each organisation's categories stay in their own form.
+    with translation.override("th"):
+        caller = gettext("Caller's phone")
+    officer().get("/counter/?channel=phone")
+    public = Client().get(f"/complaint/{other_org.code}/").content.decode()
+    assert caller not in public and '<select name="category"' not in public
+    assert "ถนนชำรุด" in public and "ไฟฟ้าสาธารณะดับหรือชำรุด" not in public
+    counter = officer().get("/counter/?channel=phone").content.decode()
+    assert caller in counter and '<select name="category"' in counter
+    assert "ถนนชำรุด" not in counter
