@@ -105,7 +105,13 @@ def _insert_numbered(case: Case, event: CaseEvent, clocks: Sequence[StageClock])
     # per connection (about a third of the database's work per complaint).
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django opens connections with preparing switched off (prepare_threshold None),
+        # which makes psycopg ignore prepare=True. A threshold no count reaches prepares
+        # this statement and still nothing of Django's.
+        raw.prepare_threshold = NEVER_BY_COUNT
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
         cursor.execute(_statement(), params, prepare=True)
         row = cursor.fetchone()
     if row is None:
@@ -118,6 +124,8 @@ def _insert_numbered(case: Case, event: CaseEvent, clocks: Sequence[StageClock])
         obj._state.adding, obj._state.db = False, connection.alias
     return True
 
+
+NEVER_BY_COUNT = 2**31 - 1
 
 # Written by the statement itself rather than taken from the row.
 _CASE_SKIP = frozenset({"id", "receipt_seq", "receipt_no"})
