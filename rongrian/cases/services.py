@@ -308,8 +308,10 @@ def report_progress(
 ) -> Case:
     if not note.strip():
         raise InvalidInput(_("Write what was done so far."))
+    # The staff's own photos: never shown to the complainant as theirs.
+    photos = [NewFile(f.name, f.content_type, f.data, AttachmentKind.PROGRESS) for f in files]
     return _transition(
-        case, Action.PROGRESS, Actor.of(by), note=note, is_public=public, files=files
+        case, Action.PROGRESS, Actor.of(by), note=note, is_public=public, files=photos
     )
 
 

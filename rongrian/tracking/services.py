@@ -62,6 +62,11 @@ def public_timeline(case: Case) -> list[PublicEvent]:
     return events
 
 
+# What the complainant may open: their own photos and the unit's after-photos; never
+# the staff's progress photos or documents.
+CITIZEN_KINDS = (AttachmentKind.PHOTO, AttachmentKind.AFTER)
+
+
 def after_photos(case: Case) -> list[Attachment]:
     return list(case.attachments.filter(kind=AttachmentKind.AFTER))
 

@@ -91,7 +91,7 @@ def photo(request: HttpRequest, receipt_no: str, attachment_id: int) -> HttpResp
     case = _granted_case(request, receipt_no)
     if case is None:
         raise Http404
-    return attachment_response(case, attachment_id)
+    return attachment_response(case, attachment_id, kinds=services.CITIZEN_KINDS)
 
 
 @require_POST

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -46,9 +48,13 @@ def visible_case(request: HttpRequest, receipt_no: str) -> Case:
     return case
 
 
-def attachment_response(case: Case, attachment_id: int) -> FileResponse:
-    """A case's photo, for whoever the caller has already allowed to see the case."""
-    attachment = get_object_or_404(Attachment, pk=attachment_id, case=case)
+def attachment_response(
+    case: Case, attachment_id: int, kinds: Collection[str] | None = None
+) -> FileResponse:
+    """A case's photo, for whoever the caller has already allowed to see the case (and
+    only of `kinds`, when given)."""
+    found = Attachment.objects.filter(pk=attachment_id, case=case)
+    attachment = get_object_or_404(found.filter(kind__in=kinds) if kinds is not None else found)
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -129,6 +129,27 @@ def test_the_after_photo_is_shown_to_the_complainant_only(
     assert Client().get(url).status_code == 404  # another browser without the code
 
 
+def test_staff_progress_photos_are_neither_shown_nor_served_to_the_complainant(
+    client: Client, make_case: Any, demo: Any
+) -> None:
+    own = jpeg_with_gps("mine.jpg").read()
+    case = make_case(files=[NewFile("mine.jpg", "image/jpeg", own)])
+    case = s.forward(case, to_unit=demo.unit("ENG-ELEC"), by=demo.intake)
+    case = s.assign(s.acknowledge(case, by=demo.head_elec), to=demo.officer_elec, by=demo.head_elec)
+    for public in (False, True):
+        case = s.report_progress(
+            case, note="หน้างาน", by=demo.officer_elec, public=public,
+            files=[NewFile("site.jpg", "image/jpeg", jpeg_with_gps("site.jpg").read())],
+        )  # fmt: skip
+    html = open_page(client, case).content.decode()
+    mine = case.attachments.get(kind="photo")
+    assert client.get(f"/track/{case.receipt_no}/photo/{mine.pk}/").status_code == 200
+    for site in case.attachments.exclude(pk=mine.pk):
+        assert site.kind == "progress"
+        url = f"/track/{case.receipt_no}/photo/{site.pk}/"
+        assert url not in html and client.get(url).status_code == 404
+
+
 def test_the_complainant_confirms_the_fix(client: Client, case: Any, demo: Any) -> None:
     case = _resolved(case, demo)
     open_page(client, case)
