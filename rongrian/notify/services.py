@@ -139,6 +139,7 @@ def tell_complainant(case: Case, event: CaseEvent) -> Notification | None:
         return None
     channel, address = contact
     from rongrian.cases.choices import Status
+    from rongrian.tracking.services import public_text
 
     with translation.override(case.language or settings.LANGUAGE_CODE):
         status = Status(event.to_status).label
@@ -147,7 +148,7 @@ def tell_complainant(case: Case, event: CaseEvent) -> Notification | None:
             "status": status,
         }
         lines = [subject]
-        detail = event.reason or event.note
+        detail = public_text(event)
         if detail:
             lines.append(detail)
         if event.to_status == Status.RESOLVED:

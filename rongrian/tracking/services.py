@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from rongrian.cases.choices import Action, AttachmentKind, Status
-from rongrian.cases.models import Attachment, Case
+from rongrian.cases.models import Attachment, Case, CaseEvent
 
 # One plain sentence per status, for a citizen who has never seen the process.
 STATUS_SENTENCES = {
@@ -48,18 +48,25 @@ def public_timeline(case: Case) -> list[PublicEvent]:
             title = str(_("Complaint received"))
         else:
             title = str(Status(event.to_status).label)
-        text = ""
-        if event.action in PUBLIC_TEXT or event.action == Action.NOTE:
-            text = event.reason or event.note
-        if event.action == Action.REFER and event.data.get("agency_name"):
-            text = str(_("Passed to %(agency)s (hotline %(hotline)s).")) % {
-                "agency": event.data["agency_name"],
-                "hotline": event.data.get("hotline") or "—",
-            }
-        if event.action == Action.MERGE and event.data.get("into"):
-            text = str(_("Followed under number %(receipt)s.")) % {"receipt": event.data["into"]}
-        events.append(PublicEvent(at=event.at, title=title, text=text))
+        events.append(PublicEvent(at=event.at, title=title, text=public_text(event)))
     return events
+
+
+def public_text(event: CaseEvent) -> str:
+    """The words of a public event the complainant may read, on the tracking page and in
+    the updates sent to them: the reason or note of the actions meant for them, and never
+    the notes staff write to each other on the others (a forward, an assignment)."""
+    if event.action == Action.REFER and event.data.get("agency_name"):
+        return str(_("Passed to %(agency)s (hotline %(hotline)s).")) % {
+            "agency": event.data["agency_name"],
+            "hotline": event.data.get("hotline") or "—",
+        }
+    if event.action == Action.MERGE:
+        into = event.data.get("into")
+        return str(_("Followed under number %(receipt)s.")) % {"receipt": into} if into else ""
+    if event.action in PUBLIC_TEXT or event.action == Action.NOTE:
+        return event.reason or event.note
+    return ""
 
 
 # What the complainant may open: their own photos and the unit's after-photos; never

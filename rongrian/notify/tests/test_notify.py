@@ -76,6 +76,21 @@ def test_internal_steps_are_not_news_to_the_complainant(demo: Any, make_case: An
     ]
 
 
+def test_the_complainant_is_never_sent_a_note_staff_wrote_for_each_other(
+    demo: Any, make_case: Any
+) -> None:
+    case = make_case(complainant_phone="0812345678", wants_updates=True, update_channel="sms")
+    case = s.forward(case, to_unit=demo.unit("ENG-ELEC"), by=demo.intake, note="ผู้ร้องรายนี้ร้องบ่อย")
+    case = s.assign(s.acknowledge(case, by=demo.head_elec), to=demo.officer_elec, by=demo.head_elec)
+    case = s.start_work(case, by=demo.officer_elec, note="ภายใน: ใช้รถกระเช้าคันเก่า")
+    s.hold(case, reason="ขอทราบบ้านเลขที่", by=demo.officer_elec)
+    news = Notification.objects.filter(kind="status").order_by("pk")
+    bodies = list(news.values_list("body", flat=True))
+    assert len(bodies) == 3  # forwarded, in progress, on hold
+    assert not any("ร้องบ่อย" in b or "รถกระเช้า" in b for b in bodies)
+    assert "ขอทราบบ้านเลขที่" in bodies[-1]  # what the complainant is asked, they are told
+
+
 def test_the_officer_hears_of_new_work_by_email(
     demo: Any, make_case: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
