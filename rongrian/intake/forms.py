@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import re
 import uuid
 from collections.abc import Iterator
@@ -207,6 +209,23 @@ class ComplaintForm(forms.Form):
         return any(data.get(f) for f in ("name", "phone", "email", "line_id"))
 
     def case_fields(self) -> dict[str, Any]:
+        fields = self._content()
+        return {**fields, "idempotency_key": self.retry_key(fields)}
+
+    def retry_key(self, fields: dict[str, Any]) -> str:
+        """The form render's key with what it carries: a retried or double-clicked form
+        is one case, but a page brought back with the browser's Back button and sent
+        with other words is another complaint, not the first one's receipt again."""
+        content = json.dumps(
+            {k: v.pk if isinstance(v, Category) else v for k, v in fields.items()},
+            default=str,
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        key = self.cleaned_data["idempotency_key"]
+        return hashlib.sha256(f"{key}\n{content}".encode()).hexdigest()  # 64, the column
+
+    def _content(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
             "category": d.get("category"),
@@ -220,7 +239,6 @@ class ComplaintForm(forms.Form):
             "complainant_line_id": d.get("line_id", ""),
             "wants_updates": bool(d.get("wants_updates")),
             "update_channel": d.get("update_channel", "") if d.get("wants_updates") else "",
-            "idempotency_key": d["idempotency_key"],
         }
 
 

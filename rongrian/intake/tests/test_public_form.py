@@ -73,6 +73,17 @@ def test_a_double_click_records_one_case(client: Client, form_data: dict[str, An
     assert first["Location"] == second["Location"]
 
 
+def test_a_form_sent_again_with_other_words_is_another_complaint(
+    client: Client, form_data: dict[str, Any]
+) -> None:
+    # Back, edit, send: the page still holds the first render's key.
+    first = post(client, form_data)
+    second = post(client, {**form_data, "description": "ท่อระบายน้ำอุดตัน น้ำท่วมขัง"})
+    again = post(client, {**form_data, "description": "ท่อระบายน้ำอุดตัน น้ำท่วมขัง"})
+    assert Case.objects.count() == 2
+    assert first["Location"] != second["Location"] == again["Location"]
+
+
 BAD = [
     ({"description": ""}, "กรุณาอธิบายปัญหา"),
     ({"description": "ก" * 20_000}, "5000"),
