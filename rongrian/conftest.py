@@ -29,6 +29,14 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # Rate limits count in the cache: one test's posts must not throttle the next's.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendars() -> Any:
     # Rolled-back tests reuse organisation ids; a cached calendar must not leak across.
     from rongrian.common.memo import ShortLived

@@ -39,6 +39,16 @@ def normalise_phone(value: str) -> str:
     return digits
 
 
+class LongTextField(forms.CharField):
+    """Text checked for length on the server, with a message in the form's language: a
+    browser's maxlength would cut a long paste short without a word."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -115,11 +125,17 @@ class ComplaintForm(forms.Form):
             "invalid_choice": _("This kind of problem is no longer on the list. Choose another.")
         },
     )
-    description = forms.CharField(
+    description = LongTextField(
         label=_("Describe the problem"),
         max_length=settings.RONGRIAN_DESCRIPTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("Describe the problem.")},
+        error_messages={
+            "required": _("Describe the problem."),
+            "max_length": _(
+                "Please shorten the description to %(limit_value)d characters or fewer; "
+                "it has %(show_value)d. Your text is still here."
+            ),
+        },
         help_text=_("What is wrong, since when, and exactly where (landmarks help)."),
     )
     photos = forms.FileField(

@@ -86,7 +86,7 @@ def test_a_form_sent_again_with_other_words_is_another_complaint(
 
 BAD = [
     ({"description": ""}, "กรุณาอธิบายปัญหา"),
-    ({"description": "ก" * 20_000}, "5000"),
+    ({"description": "ก" * 20_000}, "ไม่เกิน 5000 ตัวอักษร"),
     ({"latitude": "13.0", "longitude": "120.5"}, "นอกประเทศไทย"),
     ({"phone": "12ab"}, "ไม่ใช่หมายเลขโทรศัพท์"),
     ({"phone": "0812345678"}, "ติ๊กเพื่อยินยอม"),  # contact details without consent
@@ -152,6 +152,29 @@ def test_the_form_speaks_burmese(client: Client, form_data: dict[str, Any]) -> N
     html = post(client, {**form_data, "description": ""}).content.decode()
     assert '<html lang="my">' in html
     assert "ပြဿနာကို ဖော်ပြပါ" in html
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"email": "somchai@", "consent": "on"}, "မှန်ကန်သော အီးမေးလ်လိပ်စာ"),
+        ({"description": "က" * 20_000}, "စာလုံး 5000"),
+        ({"update_channel": "fax", "wants_updates": "on"}, "ရွေးချယ်စရာများထဲတွင် မပါ"),
+    ],
+)
+def test_django_own_refusals_speak_burmese_too(
+    client: Client, form_data: dict[str, Any], change: dict[str, str], message: str
+) -> None:
+    client.post("/i18n/setlang/", {"language": "my", "next": "/complaint/"})
+    html = post(client, {**form_data, **change}).content.decode()
+    assert message in html
+    assert "Ensure" not in html and "Enter a" not in html and "Select a" not in html
+
+
+def test_a_long_paste_is_not_cut_short_by_the_browser(client: Client, demo: Any) -> None:
+    html = client.get("/complaint/").content.decode()
+    textarea = html[html.index("<textarea") : html.index(">", html.index("<textarea"))]
+    assert 'name="description"' in textarea and "maxlength" not in textarea
 
 
 def test_contact_details_bring_the_receipt_by_email(
