@@ -64,6 +64,7 @@ class NewFile:
 
 
 CITIZEN_ACTOR = Actor(role=CITIZEN)
+DISPUTE_MAX_CHARS = 2000  # the tracking page's box says so too
 SYSTEM_ACTOR = Actor(role=SYSTEM)
 
 # ---------------------------------------------------------------------------
@@ -369,6 +370,8 @@ def reopen(case: Case, *, reason: str, by: Staff) -> Case:
 
 def citizen_dispute(case: Case, *, reason: str) -> Case:
     """The complainant says the fix is not done or not good enough (seed 004, rule 5)."""
+    if len(reason) > DISPUTE_MAX_CHARS:
+        raise InvalidInput(_("Keep the reason under 2,000 characters."))
     return _reopen(case, reason=reason, actor=CITIZEN_ACTOR)
 
 
@@ -405,6 +408,8 @@ def set_updates(case: Case, *, channel: str, address: str) -> Case:
     }
     if channel not in field:
         raise InvalidInput(_("Choose how we should tell you."))
+    if len(address) > (Case._meta.get_field(field[channel]).max_length or 0):
+        raise InvalidInput(_("That is too long for a phone number, e-mail or LINE ID."))
     return _record(
         case,
         CITIZEN_ACTOR,

@@ -210,3 +210,25 @@ def test_a_stale_page_cannot_confirm_after_a_dispute(client: Client, case: Any, 
     case.refresh_from_db()
     assert case.status == Status.REOPENED
     assert "โหลดหน้าใหม่" in response.content.decode()
+
+
+def test_overlong_answers_are_refused_with_a_message_not_an_error(
+    client: Client, case: Any, demo: Any
+) -> None:
+    # The page's boxes have limits; a script or an old browser need not respect them.
+    case = _resolved(case, demo)
+    open_page(client, case)
+    dispute = client.post(
+        f"/track/{case.receipt_no}/dispute/",
+        {"reason": "ไฟยังดับ" * 300, "version": case.version},
+        follow=True,
+    )
+    line = client.post(
+        f"/track/{case.receipt_no}/notify/",
+        {"channel": "line", "address": "x" * 200, "consent": "on"},
+        follow=True,
+    )
+    case.refresh_from_db()
+    assert case.status == Status.RESOLVED and case.complainant_line_id == "somying.line"
+    assert "2,000" in dispute.content.decode() and dispute.status_code == 200
+    assert "ยาวเกินไป" in line.content.decode() and line.status_code == 200
