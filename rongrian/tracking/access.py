@@ -85,18 +85,15 @@ def second_factor_matches(case: Case, answer: str) -> bool:
 
 
 class Throttled(Exception):
-    pass
+    """This client has guessed wrong too often."""
+
+
+class PhoneDigitsBlocked(Throttled):
+    """This receipt has had too many wrong guesses: only its tracking code opens it now."""
 
 
 def _keys(request: HttpRequest, receipt_no: str) -> tuple[str, str]:
     return f"track-fail-ip:{ratelimit.client_ip(request)}", f"track-fail-no:{receipt_no.upper()}"
-
-
-def check_throttle(request: HttpRequest, receipt_no: str) -> None:
-    limit = settings.RONGRIAN_TRACK_FAIL_LIMIT
-    by_ip, by_receipt = _keys(request, receipt_no)
-    if ratelimit.count(by_ip) >= limit or ratelimit.count(by_receipt) >= limit:
-        raise Throttled
 
 
 def record_failure(request: HttpRequest, receipt_no: str) -> None:
@@ -107,9 +104,18 @@ def record_failure(request: HttpRequest, receipt_no: str) -> None:
 
 def open_case(request: HttpRequest, receipt_no: str, answer: str) -> Case | None:
     """The case if `answer` proves the receipt; None (and one more failure) if not.
-    Raises Throttled when this client or this receipt has failed too often."""
+
+    Raises Throttled when this client has failed too often. Failures are also counted per
+    receipt, from any client: past the limit the receipt no longer opens with the last
+    four digits of the phone (10,000 guesses), while its 8-character tracking code and
+    the QR link still do, so nobody can lock a citizen out of their own case."""
     receipt_no = receipt_no.strip().upper()
-    check_throttle(request, receipt_no)
+    limit = settings.RONGRIAN_TRACK_FAIL_LIMIT
+    by_ip, by_receipt = _keys(request, receipt_no)
+    if ratelimit.count(by_ip) >= limit:
+        raise Throttled
+    if len(answer.strip()) == 4 and ratelimit.count(by_receipt) >= limit:
+        raise PhoneDigitsBlocked
     # The receipt number is unique; only what the check needs is read (the QR link is
     # the most frequent public request after the form).
     found = Case.objects.filter(receipt_no=receipt_no).only(

@@ -27,8 +27,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             case = access.open_case(request, receipt_no, request.POST.get("code", ""))
-        except access.Throttled:
-            error, status = _("Too many wrong tries. Wait 15 minutes or call the hotline."), 429
+        except access.Throttled as exc:
+            error, status = _throttled_message(exc), 429
         else:
             if case is not None:
                 return redirect("tracking:case", receipt_no=case.receipt_no)
@@ -38,12 +38,22 @@ def lookup(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _throttled_message(exc: access.Throttled) -> str:
+    if isinstance(exc, access.PhoneDigitsBlocked):
+        return _(
+            "Too many wrong tries for this receipt. Use the tracking code printed on the "
+            "receipt, or scan its QR code."
+        )
+    return _("Too many wrong tries. Wait 15 minutes or call the hotline.")
+
+
 def open_link(request: HttpRequest, receipt_no: str, code: str) -> HttpResponse:
     """The QR code on the receipt lands here."""
     try:
         case = access.open_case(request, receipt_no, code)
-    except access.Throttled:
-        case = None
+    except access.Throttled as exc:
+        context = {"receipt_no": receipt_no, "error": _throttled_message(exc)}
+        return render(request, "tracking/lookup.html", context, status=429)
     if case is None:
         return redirect(f"{reverse('tracking:lookup')}?receipt_no={receipt_no}")
     return redirect("tracking:case", receipt_no=case.receipt_no)

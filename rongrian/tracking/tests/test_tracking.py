@@ -86,6 +86,29 @@ def test_wrong_guesses_are_throttled(client: Client, case: Any, settings: Any) -
     assert "ลองผิดหลายครั้งเกินไป" in response.content.decode()
 
 
+def test_guesses_from_many_addresses_cannot_lock_the_citizen_out(case: Any, settings: Any) -> None:
+    settings.RONGRIAN_TRACK_FAIL_LIMIT = 5
+    for n in range(5):  # a different client each time: no per-address limit is reached
+        guesser = Client(REMOTE_ADDR=f"10.9.0.{n}")
+        assert open_page(guesser, case, f"{1000 + n}").status_code == 404
+    # Past the receipt's limit its phone digits no longer open it, from anyone ...
+    citizen = Client(REMOTE_ADDR="10.1.1.1")
+    refused = open_page(citizen, case, "4567")
+    assert refused.status_code == 429 and "รหัสติดตาม" in refused.content.decode()
+    # ... but the receipt's own tracking code and its QR link still do.
+    assert open_page(citizen, case).redirect_chain[-1][0] == f"/track/{case.receipt_no}/"
+    qr = Client(REMOTE_ADDR="10.1.1.2").get(f"/t/{case.receipt_no}/{case.tracking_code}/")
+    assert qr["Location"] == f"/track/{case.receipt_no}/"
+
+
+def test_a_throttled_qr_link_says_why(client: Client, case: Any, settings: Any) -> None:
+    settings.RONGRIAN_TRACK_FAIL_LIMIT = 2
+    for guess in range(2):
+        open_page(client, case, f"WRONG{guess}")
+    response = client.get(f"/t/{case.receipt_no}/{case.tracking_code}/")
+    assert response.status_code == 429 and "ลองผิดหลายครั้งเกินไป" in response.content.decode()
+
+
 def test_the_page_shows_no_personal_data_staff_names_or_internal_notes(
     client: Client, case: Any, demo: Any
 ) -> None:
