@@ -85,6 +85,9 @@ def check_photo(upload: UploadedFile) -> CheckedPhoto:
     return _rewrite(image, kind, name)
 
 
+_KEPT_INFO = frozenset({"icc_profile", "transparency"})
+
+
 def _rewrite(image: Image.Image, kind: str, name: str) -> CheckedPhoto:
     orientation = image.getexif().get(ORIENTATION)
     edge = settings.RONGRIAN_PHOTO_MAX_EDGE
@@ -93,6 +96,9 @@ def _rewrite(image: Image.Image, kind: str, name: str) -> CheckedPhoto:
     out_format = "JPEG" if kind in ("JPEG", "HEIF") else kind
     if out_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
+    # Pillow writes some of what it read back out (a JPEG's comment, which can hold a
+    # name or a number); keep only what the picture needs to look the same.
+    image.info = {k: v for k, v in image.info.items() if k in _KEPT_INFO}
     exif = Image.Exif()
     if orientation and out_format in ("JPEG", "WEBP"):
         exif[ORIENTATION] = orientation

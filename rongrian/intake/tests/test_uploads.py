@@ -20,6 +20,17 @@ def test_it_strips_exif_but_keeps_the_orientation() -> None:
     assert checked.content_type == "image/jpeg"
 
 
+def test_it_drops_text_hidden_in_the_file() -> None:
+    buffer = io.BytesIO()
+    note = "สมชาย ใจดี 0812345678".encode()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">GPSLatitude 18.29</x:xmpmeta>'
+    Image.new("RGB", (40, 30)).save(buffer, format="JPEG", comment=note, xmp=xmp)
+    assert note in buffer.getvalue()
+    checked = check_photo(SimpleUploadedFile("p.jpg", buffer.getvalue()))
+    assert note not in checked.data and b"GPSLatitude" not in checked.data
+    assert not Image.open(io.BytesIO(checked.data)).info.get("comment")
+
+
 @pytest.mark.parametrize(
     ("fmt", "name", "ctype"), [("PNG", "a.png", "image/png"), ("WEBP", "b.webp", "image/webp")]
 )
