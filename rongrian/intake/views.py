@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 import segno
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -111,17 +113,23 @@ def receipt(request: HttpRequest, receipt_no: str, code: str) -> HttpResponse:
         raise Http404
     grant(request, case)
     link = tracking_url(case)
-    qr = segno.make(link, error="m").svg_inline(scale=4, title=_("Scan to follow your complaint"))
-    return render(
-        request,
-        "intake/receipt.html",
-        {
-            "case": case,
-            "qr_svg": qr,
-            "tracking_link": link,
-            "autoprint": request.GET.get("print") == "1",
-        },
-    )
+    # The slip handed over the counter is in Thai (or the citizen's language), whatever
+    # language the officer works in.
+    walk_in = case.channel == Channel.WALK_IN
+    with translation.override(case.language or "th") if walk_in else nullcontext():
+        qr = segno.make(link, error="m").svg_inline(
+            scale=4, title=_("Scan to follow your complaint")
+        )
+        return render(
+            request,
+            "intake/receipt.html",
+            {
+                "case": case,
+                "qr_svg": qr,
+                "tracking_link": link,
+                "autoprint": request.GET.get("print") == "1",
+            },
+        )
 
 
 COUNTER_ROLES = [Role.INTAKE, Role.COUNTER, Role.SUPERVISOR]

@@ -54,6 +54,22 @@ def test_a_phone_call_becomes_a_case_with_its_category_and_receipt(demo: Any) ->
 def test_a_walk_in_prints_the_receipt(demo: Any) -> None:
     response = officer("counter").post("/counter/", call(demo, channel="walk_in"))
     assert response["Location"].endswith("?print=1")
+    case = Case.objects.get()
+    assert (case.channel, case.events.get().action) == ("walk_in", "receive")
+    assert case.receipt_no in response["Location"]
+
+
+def test_the_walk_in_slip_is_thai_whatever_language_the_officer_uses(demo: Any) -> None:
+    user = demo.counter.user
+    user.language = "en"
+    user.save(update_fields=["language"])
+    client = officer("counter")
+    client.cookies["django_language"] = "en"
+    assert '<html lang="en">' in client.get("/counter/?channel=walk_in").content.decode()
+    slip = client.post("/counter/", call(demo, channel="walk_in"), follow=True)
+    html = slip.content.decode()
+    assert '<html lang="th">' in html and "เลขที่รับเรื่อง" in html
+    assert "Receipt number" not in html
 
 
 def test_possible_duplicates_are_shown_before_saving(demo: Any) -> None:
