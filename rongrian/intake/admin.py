@@ -21,7 +21,7 @@ class LineChannelForm(forms.ModelForm):
 
     class Meta:
         model = LineChannel
-        fields = ["organisation", "channel_secret", "channel_access_token", "is_active"]
+        fields = ["organisation", "basic_id", "channel_secret", "channel_access_token", "is_active"]
         widgets = {name: forms.PasswordInput(render_value=False) for name in SECRETS}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -51,7 +51,7 @@ class LineChannelAdmin(OrgScopedAdmin):
     readonly_fields = ["webhook_url"]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = ["organisation", "channel_secret", "channel_access_token", "is_active"]
+        fields = ["organisation", "basic_id", "channel_secret", "channel_access_token", "is_active"]
         return [*fields, "webhook_url"] if obj is not None else fields
 
     @admin.display(description=_("webhook URL"))

@@ -209,7 +209,7 @@ class ComplaintForm(forms.Form):
                     "update_channel",
                     _("Give a phone number, e-mail or LINE ID so we can tell you."),
                 )
-            elif not contacts.get(channel):
+            elif channel != "line" and not contacts.get(channel):
                 field = {"sms": "phone", "email": "email", "line": "line_id"}[channel]
                 self.add_error(
                     field,

@@ -15,8 +15,10 @@ filing itself.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import json
 import logging
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -56,7 +58,8 @@ from linebot.v3.webhooks import (
 from rongrian.cases.choices import Channel, Status
 from rongrian.cases.lifecycle import OPEN
 from rongrian.cases.models import Case
-from rongrian.cases.services import NewFile, create_case
+from rongrian.cases.services import NewFile, create_case, set_updates
+from rongrian.common import ratelimit
 from rongrian.org.models import Organisation
 from rongrian.tracking.access import tracking_url
 from rongrian.tracking.services import STATUS_SENTENCES
@@ -67,6 +70,10 @@ from .uploads import UploadError, check_photo
 
 log = logging.getLogger("rongrian.intake.line")
 
+# "LPG-2570-000123 K7PX2QMA", or the receipt's tracking link pasted whole.
+RECEIPT_AND_CODE = re.compile(
+    r"(?P<receipt>\b[A-Za-z0-9]+-\d{4}-\d{6,})(?:\s+|/)(?P<code>[A-Za-z0-9]{8})\b"
+)
 SEND_WORDS = frozenset({"ส่ง", "send"})
 STATUS_WORDS = frozenset({"สถานะ", "status"})
 CANCEL_WORDS = frozenset({"ยกเลิก", "cancel"})
@@ -204,6 +211,15 @@ def receive_text(
     word = text.strip().casefold()
     if word in STATUS_WORDS:
         return [status_text(organisation=organisation, line_user_id=line_user_id)]
+    if (found := RECEIPT_AND_CODE.search(text)) is not None:
+        return [
+            follow_here(
+                organisation=organisation,
+                line_user_id=line_user_id,
+                receipt_no=found["receipt"],
+                code=found["code"],
+            )
+        ]
     conversation = _conversation(organisation, line_user_id)
     if conversation.has_seen(event_id):
         return []
@@ -331,6 +347,25 @@ def receive_location(
             return [_file(conversation, event_id)]
         conversation.save()
         return [_("Place noted."), _next_step(conversation)]
+
+
+def follow_here(
+    *, organisation: Organisation, line_user_id: str, receipt_no: str, code: str
+) -> str:
+    """A complaint filed on the web or at the counter, followed from now on in this LINE
+    chat: its receipt number and tracking code prove it is the sender's (wrong guesses
+    are throttled per LINE user)."""
+    key = f"line-follow:{organisation.pk}:{line_user_id}"
+    if ratelimit.count(key) >= settings.RONGRIAN_TRACK_FAIL_LIMIT:
+        return _("Too many wrong tries. Wait 15 minutes or call the hotline.")
+    case = Case.objects.filter(organisation=organisation, receipt_no=receipt_no.upper()).first()
+    if case is None or not hmac.compare_digest(code.upper(), case.tracking_code):
+        ratelimit.hit(key, window=settings.RONGRIAN_TRACK_FAIL_WINDOW)
+        return _("No complaint matches this number and code. Check the receipt.")
+    set_updates(case, channel=Channel.LINE, address=line_user_id)
+    return _(
+        "We will tell you here when complaint %(receipt)s moves on. Type “status” to see it now."
+    ) % {"receipt": case.receipt_no}
 
 
 def status_text(*, organisation: Organisation, line_user_id: str) -> str:

@@ -42,6 +42,15 @@ class LineChannel(models.Model):
         max_length=512,
         help_text=_("A long-lived channel access token, used to answer and to fetch photos."),
     )
+    basic_id = models.CharField(
+        _("LINE account ID"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The account's ID as citizens search for it, e.g. @lampangcity; printed on "
+            "receipts of citizens who want updates by LINE."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from rongrian.cases.choices import Channel
 from rongrian.cases.models import Case
 from rongrian.common import ratelimit
+from rongrian.notify.services import is_line_user
 from rongrian.org.access import staff_required
 from rongrian.org.choices import Role
 from rongrian.org.models import Organisation
@@ -24,6 +25,7 @@ from rongrian.tracking.access import grant, tracking_url
 
 from . import services
 from .forms import ComplaintForm, CounterForm
+from .models import LineChannel
 from .uploads import UploadError, check_photos
 
 
@@ -128,8 +130,21 @@ def receipt(request: HttpRequest, receipt_no: str, code: str) -> HttpResponse:
                 "qr_svg": qr,
                 "tracking_link": link,
                 "autoprint": request.GET.get("print") == "1",
+                "follow_on_line": follow_on_line(case),
             },
         )
+
+
+def follow_on_line(case: Case) -> dict[str, str] | None:
+    """For a complainant who asked for news by LINE but did not write to us there: the
+    message to send to the organisation's LINE account (see intake.line.follow_here)."""
+    if case.update_channel != "line" or is_line_user(case.complainant_line_id):
+        return None
+    account = LineChannel.objects.filter(organisation_id=case.organisation_id, is_active=True)
+    channel = account.only("basic_id").first()
+    if channel is None:
+        return None
+    return {"account": channel.basic_id, "message": f"{case.receipt_no} {case.tracking_code}"}
 
 
 COUNTER_ROLES = [Role.INTAKE, Role.COUNTER, Role.SUPERVISOR]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,7 @@ CITIZEN_NEWS = frozenset(
         "reopened",
     }
 )
+LINE_USER_ID = re.compile(r"U[0-9a-f]{32}")
 # A worker holding the message gives it back after this long (crashed worker).
 LEASE = dt.timedelta(minutes=10)
 
@@ -52,10 +54,18 @@ LEASE = dt.timedelta(minutes=10)
 # Addresses
 
 
+def is_line_user(address: str) -> bool:
+    """Whether LINE can push to `address`: a user id from our LINE chat ("U" and 32 hex
+    digits), not the LINE ID a person types into a form (LINE pushes to no such handle;
+    the receipt tells them how to follow the case in our chat instead)."""
+    return LINE_USER_ID.fullmatch(address) is not None
+
+
 def complainant_contact(case: Case) -> tuple[str, str] | None:
     """The channel and address the complainant chose, else the first one they gave."""
+    line = case.complainant_line_id
     options = {
-        Channel.LINE: case.complainant_line_id,
+        Channel.LINE: line if is_line_user(line) else "",
         Channel.SMS: case.complainant_phone,
         Channel.EMAIL: case.complainant_email,
     }

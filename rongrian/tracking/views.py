@@ -14,6 +14,7 @@ from rongrian.cases.exceptions import CaseError
 from rongrian.cases.models import Case
 from rongrian.cases.views.common import attachment_response
 from rongrian.intake.forms import normalise_phone
+from rongrian.intake.models import LineChannel
 from rongrian.sla.clocks import current_deadline
 from rongrian.surveys.services import rate
 
@@ -128,8 +129,8 @@ def act(request: HttpRequest, receipt_no: str, action: str) -> HttpResponse:
             )
             messages.success(request, _("Thank you for your rating."))
         elif action == "notify":
-            _ask_for_updates(request, case)
-            messages.success(request, _("We will tell you when something changes."))
+            follow = _ask_for_updates(request, case)
+            messages.success(request, follow or _("We will tell you when something changes."))
         else:
             raise Http404
     except (CaseError, ValidationError, ValueError) as exc:
@@ -140,9 +141,20 @@ def act(request: HttpRequest, receipt_no: str, action: str) -> HttpResponse:
     return redirect("tracking:case", receipt_no=case.receipt_no)
 
 
-def _ask_for_updates(request: HttpRequest, case: Case) -> None:
+def _ask_for_updates(request: HttpRequest, case: Case) -> str:
+    """Record how the complainant wants news; for LINE, what to send to our LINE chat
+    (LINE pushes only to people who wrote to the account, not to a typed LINE ID)."""
     channel = request.POST.get("channel", "")
     address = request.POST.get("address", "").strip()
+    if channel == "line":
+        line = LineChannel.objects.filter(organisation_id=case.organisation_id, is_active=True)
+        account = line.values_list("basic_id", flat=True).first()
+        if account is None:
+            raise ValidationError(_("This municipality has no LINE account yet."))
+        return _(
+            "Send this message to our LINE account %(account)s and we will tell you there: "
+            "%(message)s"
+        ) % {"account": account, "message": f"{case.receipt_no} {case.tracking_code}"}
     if request.POST.get("consent") != "on":
         raise ValidationError(_("Tick to agree that we use this contact to tell you."))
     if channel == "sms":
@@ -151,8 +163,9 @@ def _ask_for_updates(request: HttpRequest, case: Case) -> None:
         from django.core.validators import validate_email
 
         validate_email(address)
-    elif channel != "line":
+    else:
         raise ValidationError(_("Choose how we should tell you."))
     if not address:
         raise ValidationError(_("Give the phone number, e-mail or LINE ID to use."))
     case_services.set_updates(case, channel=channel, address=address)
+    return ""

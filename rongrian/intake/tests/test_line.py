@@ -40,7 +40,7 @@ from .images import GPS_IFD, jpeg_with_gps, pdf_named_jpg
 SECRET = "0123456789abcdef0123456789abcdef"
 TOKEN = "channel-access-token"
 USER = "U4af4980629ffffffffffffffffffffff"
-OTHER_USER = "U1111111111111111111111111111111"
+OTHER_USER = "U11111111111111111111111111111111"
 WEBHOOK = "/line/LPG/webhook/"
 HERE = {"latitude": 18.2901, "longitude": 99.4912, "address": "ถนนบุญวาทย์ ลำปาง"}
 
@@ -550,6 +550,67 @@ def test_status_changes_are_pushed_to_the_line_user(
         reset_transports()
     assert line_api.pushes[-1]["to"] == USER
     assert case.receipt_no in line_api.pushes[-1]["messages"][0]["text"]
+
+
+def test_a_web_complaint_is_followed_in_the_chat_after_sending_its_receipt(
+    client: Client, channel: LineChannel, line_api: FakeLine, make_case: Callable[..., Any],
+    demo: Any,
+) -> None:  # fmt: skip
+    # The web form asked for news by LINE: only a chat with the account gives a user id.
+    case = make_case(wants_updates=True, update_channel="line", complainant_line_id="somchai99")
+    assert notify.complainant_contact(case) is None  # a typed LINE ID cannot be pushed to
+    post(client, text(f"{case.receipt_no} WRONG123"))
+    assert "LPG-" not in line_api.last_reply() and has_thai(line_api.last_reply())
+    post(client, text(f"ติดตาม {tracking_url(case)}"))  # the receipt's link, pasted whole
+    case.refresh_from_db()
+    assert (case.complainant_line_id, case.update_channel, case.wants_updates) == (
+        USER, "line", True,
+    )  # fmt: skip
+    assert case.receipt_no in line_api.last_reply()
+    post(client, text("สถานะ"))
+    assert case.receipt_no in line_api.last_reply()
+    case_services.forward(case, to_unit=demo.unit("ENG-ELEC"), by=demo.intake)
+    news = Notification.objects.get(case=case, kind="status")
+    assert (news.channel, news.address) == ("line", USER)
+
+
+def test_guessing_receipts_in_the_chat_is_throttled(
+    client: Client, channel: LineChannel, line_api: FakeLine, make_case: Callable[..., Any],
+    settings: Any,
+) -> None:  # fmt: skip
+    settings.RONGRIAN_TRACK_FAIL_LIMIT = 3
+    case = make_case()
+    for n in range(3):
+        post(client, text(f"{case.receipt_no} WRONG00{n}"))
+    post(client, text(f"{case.receipt_no} {case.tracking_code}"))
+    case.refresh_from_db()
+    assert case.complainant_line_id == "" and "15" in line_api.last_reply()
+
+
+def test_the_web_receipt_says_what_to_send_to_the_line_account(
+    client: Client, channel: LineChannel, make_case: Callable[..., Any]
+) -> None:
+    channel.basic_id = "@lampangcity"
+    channel.save()
+    case = make_case(wants_updates=True, update_channel="line")
+    html = client.get(f"/receipt/{case.receipt_no}/{case.tracking_code}/").content.decode()
+    assert "@lampangcity" in html and f"{case.receipt_no} {case.tracking_code}" in html
+    by_sms = make_case(wants_updates=True, update_channel="sms", complainant_phone="0812345678")
+    html = client.get(f"/receipt/{by_sms.receipt_no}/{by_sms.tracking_code}/").content.decode()
+    assert "@lampangcity" not in html
+
+
+def test_asking_for_line_news_on_the_tracking_page_shows_what_to_send(
+    client: Client, channel: LineChannel, make_case: Callable[..., Any]
+) -> None:
+    channel.basic_id = "@lampangcity"
+    channel.save()
+    case = make_case()
+    client.post("/track/", {"receipt_no": case.receipt_no, "code": case.tracking_code})
+    page = client.post(
+        f"/track/{case.receipt_no}/notify/", {"channel": "line", "address": ""}, follow=True
+    ).content.decode()
+    assert "@lampangcity" in page and f"{case.receipt_no} {case.tracking_code}" in page
 
 
 def test_the_webhook_url_is_shown_for_the_console(channel: LineChannel, settings: Any) -> None:

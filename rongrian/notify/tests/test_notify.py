@@ -235,10 +235,22 @@ def test_line_pushes_go_through_the_organisations_own_channel(
 def test_a_line_complaint_gets_its_receipt_in_the_chat_not_as_a_push(
     demo: Any, make_case: Any
 ) -> None:
-    make_case(channel="line", complainant_line_id="U42", wants_updates=True, update_channel="line")
+    make_case(
+        channel="line",
+        complainant_line_id="U42424242424242424242424242424242",
+        wants_updates=True,
+        update_channel="line",
+    )
     assert not Notification.objects.filter(kind="receipt").exists()
-    make_case(channel="web", complainant_line_id="U43", wants_updates=True, update_channel="line")
-    assert Notification.objects.filter(kind="receipt", address="U43").exists()
+    make_case(
+        channel="web",
+        complainant_line_id="U43434343434343434343434343434343",
+        wants_updates=True,
+        update_channel="line",
+    )
+    assert Notification.objects.filter(
+        kind="receipt", address="U43434343434343434343434343434343"
+    ).exists()
 
 
 def _redis_reachable() -> bool:
