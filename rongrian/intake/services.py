@@ -21,6 +21,7 @@ from .uploads import CheckedPhoto
 
 DUPLICATE_DAYS = 30
 DUPLICATE_METRES = 300
+MIN_ADDRESS_CHARS = 6  # "ซอย 3" alone says too little to call two complaints the same
 
 
 def submit(
@@ -50,11 +51,12 @@ def possible_duplicates(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     phone: str = "",
+    address: str = "",
     now: dt.datetime | None = None,
     limit: int = 5,
 ) -> list[Case]:
     """Open cases of the last 30 days that may be the same problem: same category within
-    300 m of the pin, or from the same caller."""
+    300 m of the pin or at the same address (as written), or from the same caller."""
     since = (now or timezone.now()) - dt.timedelta(days=DUPLICATE_DAYS)
     base = Case.objects.filter(
         organisation=organisation, status__in=OPEN, received_at__gte=since
@@ -70,6 +72,9 @@ def possible_duplicates(
             latitude__range=(latitude - dlat, latitude + dlat),
             longitude__range=(longitude - dlon, longitude + dlon),
         )
+    place = " ".join(address.split())
+    if category is not None and len(place) >= MIN_ADDRESS_CHARS:
+        match |= Q(category=category, address__iexact=place)
     if phone:
         match |= Q(complainant_phone=phone)
     return list(base.filter(match).order_by("-received_at")[:limit])

@@ -39,6 +39,7 @@ def _organisation(code: str | None) -> Organisation | None:
 
 
 def _form_context(organisation: Organisation, form: ComplaintForm, **extra: Any) -> dict[str, Any]:
+    """What the public form and the counter form show (both have the map pin)."""
     return {
         "organisation": organisation,
         "form": form,
@@ -160,7 +161,7 @@ def counter(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         channel = request.GET.get("channel", Channel.PHONE)
         form = CounterForm(organisation=organisation, initial={"channel": channel})
-        return render(request, "intake/counter.html", {"form": form, "organisation": organisation})
+        return render(request, "intake/counter.html", _form_context(organisation, form))
     form = CounterForm(request.POST, organisation=organisation)
     photos, duplicates = [], []
     if form.is_valid():
@@ -175,9 +176,10 @@ def counter(request: HttpRequest) -> HttpResponse:
             latitude=form.cleaned_data.get("latitude"),
             longitude=form.cleaned_data.get("longitude"),
             phone=form.cleaned_data.get("phone", ""),
+            address=form.cleaned_data.get("address", ""),
         )
     if not form.is_valid() or duplicates:
-        context = {"form": form, "organisation": organisation, "duplicates": duplicates}
+        context = _form_context(organisation, form, duplicates=duplicates)
         return render(request, "intake/counter.html", context, status=200 if duplicates else 400)
     try:
         case = services.submit(
@@ -190,9 +192,7 @@ def counter(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
-        return render(
-            request, "intake/counter.html", {"form": form, "organisation": organisation}, status=400
-        )
+        return render(request, "intake/counter.html", _form_context(organisation, form), status=400)
     url = reverse(
         "intake:receipt", kwargs={"receipt_no": case.receipt_no, "code": case.tracking_code}
     )
@@ -212,5 +212,6 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         latitude=data.get("latitude"),
         longitude=data.get("longitude"),
         phone=data.get("phone", "") if "phone" not in form.errors else "",
+        address=data.get("address", ""),
     )
     return render(request, "intake/_duplicates.html", {"duplicates": found})

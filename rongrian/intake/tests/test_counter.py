@@ -88,6 +88,25 @@ def test_possible_duplicates_are_shown_before_saving(demo: Any) -> None:
     assert first.receipt_no in panel
 
 
+def test_a_caller_at_the_same_address_is_a_possible_duplicate_without_a_pin(demo: Any) -> None:
+    client = officer()
+    no_pin = {"latitude": "", "longitude": ""}
+    client.post("/counter/", call(demo, **no_pin))
+    first = Case.objects.get()
+    query = {"category": demo.category("STREETLIGHT").pk, "address": " ซอยวัดป่าขาม  "}
+    assert first.receipt_no in client.get("/counter/duplicates/", query).content.decode()
+    elsewhere = {**query, "address": "ถนนพหลโยธิน"}
+    assert first.receipt_no not in client.get("/counter/duplicates/", elsewhere).content.decode()
+    other_kind = {**query, "category": demo.category("ROAD").pk}
+    assert first.receipt_no not in client.get("/counter/duplicates/", other_kind).content.decode()
+
+
+def test_the_counter_has_the_map_pin_that_feeds_the_duplicates_panel(demo: Any) -> None:
+    html = officer().get("/counter/?channel=phone").content.decode()
+    assert 'id="map"' in html and "rongrian/map.js" in html
+    assert "change from:#id_latitude" in html and "#id_address" in html
+
+
 def test_only_centre_staff_use_the_counter(demo: Any) -> None:
     assert officer("officer_elec").get("/counter/").status_code == 403
     assert Client().get("/counter/").status_code == 302

@@ -26,17 +26,21 @@
     }
     if (moveMap) { map.setView([lat, lon], 17); }
     status.textContent = el.dataset.pinSet || "\u2713";
+    // Whoever listens (the counter's possible-duplicates panel) hears of the new place.
+    latInput.dispatchEvent(new Event("change", { bubbles: true }));
   }
   if (latInput.value && lonInput.value) { setPin(parseFloat(latInput.value), parseFloat(lonInput.value), true); }
   map.on("click", function (e) { setPin(e.latlng.lat, e.latlng.lng, false); });
   document.getElementById("clear-pin").addEventListener("click", function () {
     if (marker) { map.removeLayer(marker); marker = null; }
-    latInput.value = ""; lonInput.value = ""; status.textContent = "";
+    latInput.value = ""; lonInput.value = ""; status.textContent = el.dataset.pinCleared || "";
+    latInput.dispatchEvent(new Event("change", { bubbles: true }));
   });
   document.getElementById("locate").addEventListener("click", function () {
-    if (!navigator.geolocation) { return; }
+    function failed() { status.textContent = el.dataset.locateFailed || ""; }
+    if (!navigator.geolocation) { failed(); return; }
     navigator.geolocation.getCurrentPosition(function (pos) {
       setPin(pos.coords.latitude, pos.coords.longitude, true);
-    });
+    }, failed, { timeout: 15000 });
   });
 })();
