@@ -118,6 +118,11 @@ class Case(QuickDisplay, models.Model):
     )
     complainant_email = models.EmailField(_("complainant's e-mail"), blank=True)
     complainant_line_id = models.CharField(_("complainant's LINE id"), max_length=100, blank=True)
+    # When the complainant ticked the personal-data consent of the public form (PDPA):
+    # the proof that their contact details are kept with their agreement.
+    contact_consent_at = models.DateTimeField(
+        _("agreed to keep contact details"), null=True, blank=True, editable=False
+    )
     wants_updates = models.BooleanField(_("wants to be told of progress"), default=False)
     update_channel = models.CharField(
         _("tell me by"),

@@ -91,6 +91,7 @@ def create_case(
     by: Staff | None = None,
     idempotency_key: str | None = None,
     files: Sequence[NewFile] = (),
+    contact_consent: bool = False,
 ) -> Case:
     """Record a new complaint with its receipt number and first timeline event.
 
@@ -99,6 +100,8 @@ def create_case(
     the first attempt created instead of a second one (the database's unique index
     decides, so two retries racing each other also get one case). Raises
     ValidationError with a message per wrong field; nothing is stored then.
+    `contact_consent` records that the complainant agreed, on the form, to their contact
+    details being kept.
     """
     actor = Actor.of(by) if by is not None else CITIZEN_ACTOR
     if by is not None:
@@ -121,6 +124,8 @@ def create_case(
         received_at=received_at or timezone.now(),
         idempotency_key=idempotency_key or None,
     )
+    if contact_consent:
+        case.contact_consent_at = case.received_at
     # Constraints are left to the database (the insert below); the field rules and
     # clean() run here so a refusal names the field. FKs arrive as checked objects.
     case.full_clean(

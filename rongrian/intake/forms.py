@@ -255,6 +255,7 @@ class ComplaintForm(forms.Form):
             "complainant_line_id": d.get("line_id", ""),
             "wants_updates": bool(d.get("wants_updates")),
             "update_channel": d.get("update_channel", "") if d.get("wants_updates") else "",
+            "contact_consent": bool(d.get("consent")) and self.requires_consent(d),
         }
 
 

@@ -70,6 +70,7 @@ def test_a_double_click_records_one_case(client: Client, form_data: dict[str, An
     first = post(client, form_data)
     second = post(client, form_data)
     assert Case.objects.count() == 1
+    assert Case.objects.get().contact_consent_at is None  # anonymous: nothing to consent to
     assert first["Location"] == second["Location"]
 
 
@@ -191,6 +192,7 @@ def test_contact_details_bring_the_receipt_by_email(
         post(client, data)
     case = Case.objects.get()
     assert case.wants_updates and case.update_channel == "email"
+    assert case.contact_consent_at == case.received_at  # the PDPA consent, on record
     receipt = Notification.objects.get(kind="receipt")
     assert receipt.address == "somchai@example.com" and case.tracking_code in receipt.body
     assert mail.outbox and case.receipt_no in mail.outbox[0].subject
@@ -244,3 +246,14 @@ def test_an_organisation_switched_off_stops_taking_complaints(
     assert client.get("/complaint/LPG/").status_code == 404
     assert post(client, form_data).status_code != 302
     assert not Case.objects.exists()
+
+
+def test_staff_see_when_the_complainant_agreed_to_keep_their_contacts(
+    client: Client, form_data: dict[str, Any]
+) -> None:
+    post(client, {**form_data, "phone": "0812345678", "consent": "on"})
+    case = Case.objects.get()
+    staff = Client()
+    assert staff.login(username="supervisor", password="rongrian-demo")
+    html = staff.get(f"/work/case/{case.receipt_no}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Consent (PDPA)" in html or "ความยินยอม (PDPA)" in html
