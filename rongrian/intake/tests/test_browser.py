@@ -251,3 +251,24 @@ def test_it_lets_a_keyboard_reach_every_labelled_field_and_the_send_button(
 def test_it_points_every_description_at_an_existing_text(site: str, phone_page: Page) -> None:
     phone_page.goto(f"{site}/complaint/")
     assert phone_page.evaluate(BROKEN_DESCRIPTIONS) == []
+
+
+def test_switching_the_language_keeps_what_was_typed(
+    site: str, phone_page: Page, outside_requests: list[str]
+) -> None:
+    page = phone_page
+    page.goto(f"{site}/complaint/")
+    page.locator("label.choice", has_text="ไฟฟ้าสาธารณะ").first.tap()
+    page.get_by_label("รายละเอียดปัญหา").fill("ไฟถนนดับสามคืนแล้ว")
+    page.get_by_label("สถานที่", exact=True).fill("ถนนบุญวาทย์")
+    key = page.locator("input[name=idempotency_key]").input_value()
+    english = page.locator("#lang-select option", has_text="English")
+    page.get_by_label("ภาษา").select_option(english.get_attribute("value"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_label("Describe the problem")).to_have_value("ไฟถนนดับสามคืนแล้ว")
+    expect(page.get_by_label("Place", exact=True)).to_have_value("ถนนบุญวาทย์")
+    expect(page.locator("input[name=category]:checked")).to_have_count(1)
+    assert page.locator("input[name=idempotency_key]").input_value() != key
+    page.reload()  # kept for that one switch only
+    expect(page.get_by_label("Describe the problem")).to_have_value("")
+    assert outside_requests == []
