@@ -49,6 +49,11 @@ class LongTextField(forms.CharField):
         return attrs
 
 
+class TrapInput(forms.TextInput):
+    def format_value(self, value: Any) -> None:
+        return None
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -165,9 +170,10 @@ class ComplaintForm(forms.Form):
     )
     consent = forms.BooleanField(required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    # Left empty by people; bots fill every field.
+    # Left empty by people; bots fill every field. Shown again always empty, so that a
+    # person whose browser filled it by mistake can simply send the form again.
     website = forms.CharField(
-        required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+        required=False, widget=TrapInput(attrs={"tabindex": "-1", "autocomplete": "off"})
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
@@ -187,6 +193,14 @@ class ComplaintForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data.get("website"):
+            self.add_error(
+                None,
+                _(
+                    "Your browser filled in a field meant to stay empty. Check your "
+                    "answers and send the form again."
+                ),
+            )
         lat, lon = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lon is None):
             self.add_error("address", _("The map pin was incomplete; set it again."))

@@ -83,7 +83,7 @@ def complaint(request: HttpRequest, org_code: str | None = None) -> HttpResponse
             photos = check_photos(request.FILES.getlist("photos"))
         except UploadError as exc:
             photos_error = str(exc)
-    if not form.is_valid() or photos_error or form.cleaned_data.get("website"):
+    if not form.is_valid() or photos_error:
         if photos_error:
             form.add_error("photos", photos_error)
         context = _form_context(organisation, form, photos_dropped=bool(request.FILES))

@@ -219,6 +219,9 @@ def test_a_bot_filling_the_hidden_field_files_nothing(
 ) -> None:
     response = post(client, {**form_data, "website": "http://spam.example"})
     assert response.status_code == 400 and Case.objects.count() == 0
+    # A person whose browser filled it is told, and the page sends cleanly next time.
+    html = response.content.decode()
+    assert "ช่องที่ต้องเว้นว่าง" in html and "http://spam.example" not in html
 
 
 def test_a_category_withdrawn_by_the_administrator_leaves_the_form_at_once(
