@@ -32,8 +32,8 @@ from rongrian.sla import clocks as sla_clocks
 
 from . import receipts, search
 from .choices import Action, AttachmentKind, Channel, Status
-from .exceptions import InvalidInput, NotPermitted, StaleCase
-from .lifecycle import CITIZEN, SYSTEM, TERMINAL, actions_from, find_transition
+from .exceptions import IllegalTransition, InvalidInput, NotPermitted, StaleCase
+from .lifecycle import CITIZEN, OPEN, SYSTEM, TERMINAL, actions_from, find_transition
 from .models import Attachment, Case, CaseEvent
 
 
@@ -404,6 +404,17 @@ def add_note(case: Case, *, text: str, by: Staff, public: bool = False) -> Case:
     return _record(case, actor, note=text, is_public=public)
 
 
+def citizen_adds(case: Case, *, text: str = "", files: Sequence[NewFile] = ()) -> Case:
+    """More words or photos from the complainant for a case still open (a LINE chat that
+    goes on after the receipt): on the staff's timeline, not a status change."""
+    if case.status not in OPEN:
+        raise IllegalTransition(_("This complaint is finished; report a new one instead."))
+    if not text.strip() and not files:
+        raise InvalidInput(_("The note is empty."))
+    note = text.strip() or _("The complainant sent more photos.")
+    return _record(case, CITIZEN_ACTOR, note=note, data={"from": "complainant"}, files=files)
+
+
 def set_updates(case: Case, *, channel: str, address: str) -> Case:
     """The complainant asks to be told of progress, by SMS, e-mail or LINE."""
     field = {
@@ -507,10 +518,11 @@ def _record(
     data: dict[str, Any] | None = None,
     is_public: bool = False,
     fields: dict[str, Any] | None = None,
+    files: Sequence[NewFile] = (),
 ) -> Case:
     """A timeline event that does not change the status (still bumps the version);
     `fields` are other changes to the case that the event records."""
-    with _reloading(case), transaction.atomic():
+    with _reloading(case), _removing_files_on_error() as stored, transaction.atomic():
         _write(case, fields or {})
         case.refresh_from_db()
         event = _append_event(
@@ -523,6 +535,7 @@ def _record(
             data=data or {},
             is_public=is_public,
         )
+        _store_files(case, event, files, stored)
         _after_event(case, event)
     return case
 

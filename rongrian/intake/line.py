@@ -55,10 +55,11 @@ from linebot.v3.webhooks import (
     UserSource,
 )
 
-from rongrian.cases.choices import Channel, Status
+from rongrian.cases.choices import AttachmentKind, Channel, Status
+from rongrian.cases.exceptions import CaseError
 from rongrian.cases.lifecycle import OPEN
 from rongrian.cases.models import Case
-from rongrian.cases.services import NewFile, create_case, set_updates
+from rongrian.cases.services import NewFile, citizen_adds, create_case, set_updates
 from rongrian.common import ratelimit
 from rongrian.org.models import Organisation
 from rongrian.tracking.access import tracking_url
@@ -77,6 +78,7 @@ RECEIPT_AND_CODE = re.compile(
 SEND_WORDS = frozenset({"ส่ง", "send"})
 STATUS_WORDS = frozenset({"สถานะ", "status"})
 CANCEL_WORDS = frozenset({"ยกเลิก", "cancel"})
+NEW_WORDS = frozenset({"ใหม่", "new"})
 # Cases a citizen still follows: open ones, and resolved ones awaiting their word.
 FOLLOWED = OPEN | {Status.RESOLVED}
 STATUS_LIMIT = 5
@@ -229,10 +231,17 @@ def receive_text(
             return []
         conversation.remember(event_id)
         _restart_if_stale(conversation)
+        if word in NEW_WORDS:
+            conversation.last_case = None
+            discard_photos(conversation.clear_draft())
+            conversation.save()
+            return [_("Describe the new problem in a message.")]
         if word in CANCEL_WORDS:
             discard_photos(conversation.clear_draft())
             conversation.save()
             return [_("Your draft complaint was discarded.")]
+        if (case := conversation.adds_to()) is not None and word not in SEND_WORDS:
+            return [_add_to_case(conversation, case, text=text)]
         if word in SEND_WORDS:
             if not conversation.draft_text.strip():
                 conversation.save()
@@ -278,6 +287,16 @@ def receive_photo(
         photo = check_photo(SimpleUploadedFile("photo.jpg", raw))
     except UploadError as exc:
         return [str(exc)]
+    if conversation.adds_to() is not None:
+        with transaction.atomic():
+            locked = _locked(conversation)
+            if locked.has_seen(event_id):
+                return []
+            if (case := locked.adds_to()) is not None:
+                locked.remember(event_id)
+                new = NewFile(photo.name, photo.content_type, photo.data)
+                return [_add_to_case(locked, case, files=[new])]
+        # The half hour ran out meanwhile: the photo starts a draft after all.
     extension = photo.name.rsplit(".", 1)[-1]
     path = default_storage.save(
         f"{DRAFT_PHOTO_DIR}/{organisation.pk}/{uuid.uuid4().hex}.{extension}",
@@ -441,6 +460,7 @@ def _file(conversation: LineConversation, event_id: str) -> str:
         conversation.save()
         return " ".join(exc.messages)
     discard_photos(conversation.clear_draft())
+    conversation.last_case, conversation.filed_at = case, timezone.now()
     conversation.save()
     return "\n".join(
         [
@@ -449,8 +469,34 @@ def _file(conversation: LineConversation, event_id: str) -> str:
             _("Tracking code: %(code)s") % {"code": case.tracking_code},
             _("Follow it here: %(url)s") % {"url": tracking_url(case)},
             _("We will tell you here as it progresses. Type “status” at any time."),
+            _(
+                "More words or photos sent in the next 30 minutes are added to this "
+                "complaint; type “new” to report another problem."
+            ),
         ]
     )
+
+
+def _add_to_case(
+    conversation: LineConversation, case: Case, *, text: str = "", files: Sequence[NewFile] = ()
+) -> str:
+    """Words or a photo for the complaint just filed (inside the caller's transaction)."""
+    limit = settings.RONGRIAN_MAX_PHOTOS
+    if files and case.attachments.filter(kind=AttachmentKind.PHOTO).count() >= limit:
+        conversation.save()
+        return _too_many_photos(limit)
+    try:
+        citizen_adds(case, text=text, files=files)
+    except CaseError as exc:
+        conversation.last_case = None
+        conversation.save()
+        return str(exc)
+    conversation.save()
+    if files:
+        return _("Photo added to complaint %(receipt)s.") % {"receipt": case.receipt_no}
+    return _("Added to complaint %(receipt)s. Type “new” to report another problem.") % {
+        "receipt": case.receipt_no
+    }
 
 
 def _conversation(organisation: Organisation, line_user_id: str) -> LineConversation:

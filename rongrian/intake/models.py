@@ -19,6 +19,8 @@ from rongrian.org.models import Organisation
 REMEMBERED_EVENTS = 50
 # A draft left this long is started afresh: the next message is likely a new problem.
 DRAFT_TTL = dt.timedelta(hours=24)
+# Words and photos sent this soon after a complaint was filed in the chat go to it.
+ADD_WINDOW = dt.timedelta(minutes=30)
 
 
 class LineChannel(models.Model):
@@ -96,6 +98,17 @@ class LineConversation(models.Model):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     address = models.CharField(_("place (address)"), max_length=500, blank=True)
+    # The complaint this chat filed last: words and photos sent soon after its receipt
+    # belong to it (see intake.line), not to a new draft.
+    last_case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last complaint filed"),
+    )
+    filed_at = models.DateTimeField(_("filed"), null=True, blank=True)
     recent_event_ids = models.JSONField(default=list, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -133,6 +146,21 @@ class LineConversation(models.Model):
 
     def has_photo(self, message_id: str) -> bool:
         return any(p.get("message_id") == message_id for p in self.photos)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.draft_text.strip() or self.photos or self.has_location)
+
+    def adds_to(self, now: dt.datetime | None = None) -> Any:
+        """The case filed here moments ago that a new message adds to, if any."""
+        if self.last_case_id is None or self.filed_at is None or not self.is_empty:
+            return None
+        if (now or timezone.now()) - self.filed_at > ADD_WINDOW:
+            return None
+        from rongrian.cases.lifecycle import OPEN
+
+        case = self.last_case
+        return case if case is not None and case.status in OPEN else None
 
     def clear_draft(self) -> list[dict[str, Any]]:
         """Empty the draft; returns the photo references it held, to delete."""

@@ -4,6 +4,7 @@ case, replies and photos through a local stand-in for LINE's API (no network).""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import io
@@ -244,8 +245,49 @@ def test_a_location_first_then_text_files_too(
     case = Case.objects.get()
     assert case.description == "ขยะกองข้างถนน"
     assert case.has_location
-    # The second text starts a new draft.
-    assert LineConversation.objects.get().draft_text == "ส่งกลิ่นเหม็นมาก"
+    # The second text, right after the receipt, belongs to the complaint just filed.
+    assert LineConversation.objects.get().draft_text == ""
+    added = case.events.get(action="note")
+    assert (added.note, added.actor_role, added.is_public) == ("ส่งกลิ่นเหม็นมาก", "citizen", False)
+    assert case.receipt_no in line_api.last_reply()
+
+
+def test_a_photo_after_the_receipt_is_added_to_that_complaint(
+    client: Client, channel: LineChannel, line_api: FakeLine, media: Path
+) -> None:
+    post(client, text("ท่อแตก น้ำไหลนอง"), location())
+    case = Case.objects.get()
+    line_api.content["9100"] = jpeg_bytes()
+    post(client, image("9100"))
+    photo = case.attachments.get()
+    assert (photo.kind, photo.event.actor_role) == ("photo", "citizen")
+    assert case.receipt_no in line_api.last_reply() and draft_files(media) == []
+    assert Case.objects.count() == 1
+
+
+def test_new_or_half_an_hour_later_starts_another_complaint(
+    client: Client, channel: LineChannel, line_api: FakeLine
+) -> None:
+    post(client, text("ไฟดับ"), location())
+    post(client, text("ใหม่"), text("ต้นไม้ล้มขวางถนน"))
+    assert LineConversation.objects.get().draft_text == "ต้นไม้ล้มขวางถนน"
+    post(client, location())
+    second = Case.objects.order_by("-pk").first()
+    assert second.description == "ต้นไม้ล้มขวางถนน" and Case.objects.count() == 2
+    LineConversation.objects.update(filed_at=timezone.now() - dt.timedelta(minutes=31))
+    post(client, text("สุนัขจรจัดกัดคน"))
+    assert LineConversation.objects.get().draft_text == "สุนัขจรจัดกัดคน"
+    assert not second.events.filter(action="note").exists()
+
+
+def test_words_for_a_complaint_already_turned_down_start_a_new_one(
+    client: Client, channel: LineChannel, line_api: FakeLine, demo: Any
+) -> None:
+    post(client, text("ไฟดับ"), location())
+    case_services.reject(Case.objects.get(), reason="ซ้ำกับเรื่องเดิม", by=demo.intake)
+    post(client, text("ถนนเป็นหลุม"))
+    assert LineConversation.objects.get().draft_text == "ถนนเป็นหลุม"
+    assert not Case.objects.get().events.filter(action="note").exists()
 
 
 def test_send_files_without_a_place(
