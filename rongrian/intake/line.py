@@ -75,10 +75,14 @@ log = logging.getLogger("rongrian.intake.line")
 RECEIPT_AND_CODE = re.compile(
     r"(?P<receipt>\b[A-Za-z0-9]+-\d{4}-\d{6,})(?:\s+|/)(?P<code>[A-Za-z0-9]{8})\b"
 )
-SEND_WORDS = frozenset({"ส่ง", "send"})
-STATUS_WORDS = frozenset({"สถานะ", "status"})
-CANCEL_WORDS = frozenset({"ยกเลิก", "cancel"})
-NEW_WORDS = frozenset({"ใหม่", "new"})
+SEND_WORDS = frozenset({"ส่ง", "send", "ပို့"})
+STATUS_WORDS = frozenset({"สถานะ", "status", "အခြေအနေ"})
+CANCEL_WORDS = frozenset({"ยกเลิก", "cancel", "ပယ်ဖျက်"})
+NEW_WORDS = frozenset({"ใหม่", "new", "အသစ်"})
+LINK = re.compile(r"https?://\S+")
+BURMESE = re.compile(r"[\u1000-\u109F]")
+THAI = re.compile(r"[\u0E00-\u0E7F]")
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 # Cases a citizen still follows: open ones, and resolved ones awaiting their word.
 FOLLOWED = OPEN | {Status.RESOLVED}
 STATUS_LIMIT = 5
@@ -161,7 +165,7 @@ def handle_event(*, channel: LineChannel, event: Event, client: LineClient) -> N
     organisation = channel.organisation
     user_id = source.user_id
     event_id = event.webhook_event_id
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(_language(organisation, user_id, event)):
         if isinstance(event, FollowEvent):
             texts = [welcome_text(organisation=organisation)]
         elif isinstance(event, MessageEvent):
@@ -177,6 +181,41 @@ def handle_event(*, channel: LineChannel, event: Event, client: LineClient) -> N
     reply_token = getattr(event, "reply_token", None)
     if texts and reply_token:
         client.reply(reply_token=reply_token, texts=texts)
+
+
+def _language(organisation: Organisation, line_user_id: str, event: Event) -> str:
+    """Answer in the language the user writes in (Thai, Burmese or English), remembered
+    for their photos, places and the news pushed later; Thai until they write."""
+    message = getattr(event, "message", None)
+    if isinstance(message, TextMessageContent):
+        written = written_language(message.text)
+        if written:
+            # A queryset update leaves updated_at alone: it dates the draft (DRAFT_TTL).
+            mine = LineConversation.objects.filter(
+                organisation=organisation, line_user_id=line_user_id
+            )
+            if not mine.update(language=written):
+                mine.get_or_create(
+                    organisation=organisation,
+                    line_user_id=line_user_id,
+                    defaults={"language": written},
+                )
+            return written
+    known = LineConversation.objects.filter(
+        organisation=organisation, line_user_id=line_user_id
+    ).values_list("language", flat=True)
+    return next(iter(known), "") or settings.LANGUAGE_CODE
+
+
+def written_language(text: str) -> str:
+    """The language of `text` by its script: "my", "th" or "en"; "" when it tells
+    nothing (a number, a receipt number and code, a link)."""
+    text = RECEIPT_AND_CODE.sub(" ", LINK.sub(" ", text))
+    if BURMESE.search(text):
+        return "my"
+    if THAI.search(text):
+        return "th"
+    return "en" if LATIN_WORD.search(text) else ""
 
 
 def _on_message(
@@ -452,7 +491,7 @@ def _file(conversation: LineConversation, event_id: str) -> str:
             complainant_line_id=conversation.line_user_id,
             wants_updates=True,
             update_channel="line",
-            language=settings.LANGUAGE_CODE,
+            language=conversation.language or settings.LANGUAGE_CODE,
             idempotency_key=f"line:{event_id}",
             files=files,
         )

@@ -109,6 +109,8 @@ class LineConversation(models.Model):
         verbose_name=_("last complaint filed"),
     )
     filed_at = models.DateTimeField(_("filed"), null=True, blank=True)
+    # The language of the user's last text (th, my or en): replies and news use it.
+    language = models.CharField(_("language"), max_length=5, blank=True)
     recent_event_ids = models.JSONField(default=list, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

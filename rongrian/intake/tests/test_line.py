@@ -655,6 +655,30 @@ def test_asking_for_line_news_on_the_tracking_page_shows_what_to_send(
     assert "@lampangcity" in page and f"{case.receipt_no} {case.tracking_code}" in page
 
 
+def test_a_burmese_writer_is_answered_and_told_in_burmese(
+    client: Client, channel: LineChannel, line_api: FakeLine, demo: Any
+) -> None:
+    post(client, text("လမ်းမီး ပျက်နေသည်"))
+    assert has_thai(line_api.last_reply()) is False
+    post(client, location())  # no words in it: the chat's language holds
+    case = Case.objects.get()
+    assert case.language == "my" and case.receipt_no in line_api.last_reply()
+    assert "တိုင်ကြားချက်" in line_api.last_reply()
+    post(client, text("အခြေအနေ"))  # "status", in Burmese
+    assert case.receipt_no in line_api.last_reply() and not has_thai(line_api.last_reply())
+    case_services.forward(case, to_unit=demo.unit("ENG-ELEC"), by=demo.intake)
+    news = Notification.objects.get(case=case, kind="status")
+    assert not has_thai(news.subject)
+
+
+def test_the_language_is_read_from_the_script() -> None:
+    from rongrian.intake.line import written_language
+
+    texts = ["ไฟดับ", "လမ်းမီး", "light is out", "0812", "LPG-2570-000123 K7PX2QMA",
+             "https://rongrian.example/t/LPG-2570-000123/K7PX2QMA/"]  # fmt: skip
+    assert [written_language(t) for t in texts] == ["th", "my", "en", "", "", ""]
+
+
 def test_the_webhook_url_is_shown_for_the_console(channel: LineChannel, settings: Any) -> None:
     settings.RONGRIAN_PUBLIC_URL = "https://rongrian.example/"
     assert channel.webhook_url() == "https://rongrian.example/line/LPG/webhook/"
