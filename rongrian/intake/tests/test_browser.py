@@ -144,8 +144,8 @@ def test_it_files_a_complaint_in_thai_then_follows_and_disputes_it_from_the_qr_c
     assert outside_requests == []
 
 
-def test_it_files_a_complaint_in_burmese_and_keeps_the_answers_after_an_error(
-    site: str, phone_page: Page, outside_requests: list[str], tmp_path: Path
+def test_it_files_a_complaint_in_burmese_keeps_the_answers_after_an_error_and_disputes_it(
+    site: str, demo: Any, phone_page: Page, outside_requests: list[str], tmp_path: Path
 ) -> None:
     page = phone_page
     page.goto(f"{site}/complaint/")
@@ -181,6 +181,25 @@ def test_it_files_a_complaint_in_burmese_and_keeps_the_answers_after_an_error(
     case = Case.objects.get(receipt_no=receipt_no)
     assert (case.language, case.address, case.category.code) == ("my", address, "STREETLIGHT")
     assert case.attachments.count() == 1 and case.complainant_phone == ""
+
+    # The QR link, opened on this phone: the tracking page in Burmese.
+    page.goto(page.locator(".qr a").get_attribute("href"))
+    page.wait_for_url(re.compile(rf"/track/{receipt_no}/$"))
+    expect(status_heading(page)).to_have_text("လက်ခံပြီး")
+    visit(page, "tracking-my-01-opened-from-qr")
+    case = s.forward(case, to_unit=demo.unit("ENG-ELEC"), by=demo.intake)
+    case = s.assign(s.acknowledge(case, by=demo.head_elec), to=demo.officer_elec, by=demo.head_elec)
+    s.resolve(case, result="เปลี่ยนหลอดไฟแล้ว", by=demo.officer_elec)
+    page.reload()
+    expect(status_heading(page)).to_have_text("ဖြေရှင်းပြီး")
+    reason = "မီး ပြန်ပျက်နေပြန်ပြီ"
+    page.get_by_label("မပြေလည်သေးပါ- ဘာဆက်မှားနေသလဲ။").fill(reason)
+    page.get_by_role("button", name="မပြေလည်သေး- ပြန်ပို့ပါ").tap()
+    expect(status_heading(page)).to_have_text("ပြန်ဖွင့်ပြီး")
+    expect(page.get_by_role("status")).to_have_text("သင့်တိုင်ကြားချက်ကို ဌာနသို့ ပြန်ပို့ပြီးပါပြီ။")
+    visit(page, "tracking-my-02-reopened")
+    case.refresh_from_db()
+    assert (case.status, case.events.get(action=Action.REOPEN).reason) == (Status.REOPENED, reason)
     assert outside_requests == []
 
 

@@ -260,3 +260,21 @@ def test_staff_see_when_the_complainant_agreed_to_keep_their_contacts(
     assert staff.login(username="supervisor", password="rongrian-demo")
     html = staff.get(f"/work/case/{case.receipt_no}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Consent (PDPA)" in html or "ความยินยอม (PDPA)" in html
+
+
+def test_the_organisations_thai_privacy_notice_is_explained_to_other_readers(
+    client: Client, demo: Any
+) -> None:
+    demo.org.privacy_notice = "ข้าพเจ้ายินยอมให้เทศบาลเก็บข้อมูลเพื่อติดต่อกลับเท่านั้น"
+    demo.org.save()
+    thai = client.get("/complaint/").content.decode()
+    assert "ข้าพเจ้ายินยอมให้เทศบาล" in thai and "(in Thai)" not in thai
+    client.post("/i18n/setlang/", {"language": "my", "next": "/complaint/"})
+    burmese = client.get("/complaint/").content.decode()
+    consent = burmese[
+        burmese.index('for="id_consent"') : burmese.index(
+            "</label>", burmese.index('for="id_consent"')
+        )
+    ]
+    assert "ข้าพเจ้า" not in consent and "PDPA" not in consent  # their own language
+    assert '<p lang="th">ข้าพเจ้ายินยอมให้เทศบาล' in burmese  # and the notice itself beside it
