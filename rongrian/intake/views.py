@@ -21,6 +21,7 @@ from rongrian.notify.services import is_line_user
 from rongrian.org.access import staff_required
 from rongrian.org.choices import Role
 from rongrian.org.models import Organisation
+from rongrian.tracking import access
 from rongrian.tracking.access import grant, tracking_url
 
 from . import services
@@ -107,12 +108,19 @@ def complaint(request: HttpRequest, org_code: str | None = None) -> HttpResponse
 
 def receipt(request: HttpRequest, receipt_no: str, code: str) -> HttpResponse:
     """The receipt: number, tracking code and a QR code that opens the tracking page."""
+    # Opening the receipt grants the tracking page: wrong codes count like the tracking
+    # page's own (tracking.access), from this client.
+    try:
+        access.check_client(request)
+    except access.Throttled:
+        raise Http404 from None
     case = (
         Case.objects.select_related("organisation", "category")
         .filter(receipt_no=receipt_no, tracking_code=code.upper())
         .first()
     )
     if case is None:
+        access.record_failure(request, receipt_no)
         raise Http404
     grant(request, case)
     link = tracking_url(case)

@@ -96,6 +96,13 @@ def _keys(request: HttpRequest, receipt_no: str) -> tuple[str, str]:
     return f"track-fail-ip:{ratelimit.client_ip(request)}", f"track-fail-no:{receipt_no.upper()}"
 
 
+def check_client(request: HttpRequest) -> None:
+    """Raises Throttled when this client has guessed wrong too often."""
+    by_ip, _by_receipt = _keys(request, "")
+    if ratelimit.count(by_ip) >= settings.RONGRIAN_TRACK_FAIL_LIMIT:
+        raise Throttled
+
+
 def record_failure(request: HttpRequest, receipt_no: str) -> None:
     window = settings.RONGRIAN_TRACK_FAIL_WINDOW
     for key in _keys(request, receipt_no):
@@ -110,11 +117,12 @@ def open_case(request: HttpRequest, receipt_no: str, answer: str) -> Case | None
     four digits of the phone (10,000 guesses), while its 8-character tracking code and
     the QR link still do, so nobody can lock a citizen out of their own case."""
     receipt_no = receipt_no.strip().upper()
-    limit = settings.RONGRIAN_TRACK_FAIL_LIMIT
-    by_ip, by_receipt = _keys(request, receipt_no)
-    if ratelimit.count(by_ip) >= limit:
-        raise Throttled
-    if len(answer.strip()) == 4 and ratelimit.count(by_receipt) >= limit:
+    check_client(request)
+    _by_ip, by_receipt = _keys(request, receipt_no)
+    if (
+        len(answer.strip()) == 4
+        and ratelimit.count(by_receipt) >= settings.RONGRIAN_TRACK_FAIL_LIMIT
+    ):
         raise PhoneDigitsBlocked
     # The receipt number is unique; only what the check needs is read (the QR link is
     # the most frequent public request after the form).

@@ -66,6 +66,20 @@ def test_the_receipt_shows_the_number_code_and_qr(
     assert client.get(f"/receipt/{case.receipt_no}/WRONGCODE/").status_code == 404
 
 
+def test_guessing_receipt_codes_is_throttled_like_the_tracking_page(
+    client: Client, form_data: dict[str, Any], settings: Any
+) -> None:
+    settings.RONGRIAN_TRACK_FAIL_LIMIT = 3
+    post(client, form_data)
+    case = Case.objects.get()
+    guesser = Client(REMOTE_ADDR="10.6.6.6")
+    for n in range(3):
+        assert guesser.get(f"/receipt/{case.receipt_no}/WRONG00{n}/").status_code == 404
+    right = f"/receipt/{case.receipt_no}/{case.tracking_code}/"
+    assert guesser.get(right).status_code == 404  # this client is stopped for a while
+    assert Client(REMOTE_ADDR="10.7.7.7").get(right).status_code == 200
+
+
 def test_a_double_click_records_one_case(client: Client, form_data: dict[str, Any]) -> None:
     first = post(client, form_data)
     second = post(client, form_data)
