@@ -1,0 +1,123 @@
+"""CPU per public submission, in one process: the WSGI handler called in a loop with the
+bench's form body, against an existing database (`make bench` leaves one per size).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rongrian_bench_1000000 \\
+        .venv/bin/python -m bench.profile_submit [N] [--profile]
+
+Prints the application's CPU and wall time per request and, on PostgreSQL, the CPU its
+backend spent; `--profile` adds a cProfile of the run, sorted by own time. The loop runs
+without gunicorn, wrk or other clients, so it shows what one submission costs, not what
+eight at a time on two cores cost (about 1.5 times as much). The submissions go to the
+BENCH organisation (`python -m bench.prepare_http` creates it).
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongrian.settings")
+os.environ.setdefault("RONGRIAN_SUBMIT_LIMIT", str(10**9))
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from rongrian.catalog.models import Category  # noqa: E402
+from rongrian.wsgi import application  # noqa: E402
+
+CSRF = "a" * 32
+WARM_UP = 50
+
+
+def _environ(category: int, run: str, n: int) -> dict[str, Any]:
+    body = urllib.parse.urlencode(
+        {
+            "category": category,
+            "description": f"ไฟถนนหน้าบ้านดับมาสามวันแล้ว ซอยที่ {n} มืดมาก อันตรายสำหรับคนเดินเท้า",
+            "address": "ถนนบุญวาทย์",
+            "latitude": "18.290100",
+            "longitude": "99.491200",
+            "idempotency_key": f"profile-{run}-{n}",
+        }
+    ).encode()
+    return {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/complaint/BENCH/",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "HTTP_COOKIE": f"csrftoken={CSRF}",
+        "HTTP_X_CSRFTOKEN": CSRF,
+        "HTTP_ACCEPT_LANGUAGE": "th",
+        "REMOTE_ADDR": f"10.0.{n % 250}.{n % 200}",
+    }
+
+
+def _backend_ticks() -> int | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # the server runs elsewhere
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    count = int(args[0]) if args else 2000
+    category = Category.objects.get(organisation__code="BENCH").pk
+    run = str(time.time())
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> None:
+        statuses.append(status)
+
+    def submit(n: int) -> None:
+        b"".join(application(_environ(category, run, n), start_response))
+
+    for n in range(WARM_UP):
+        submit(n)
+    if not statuses[-1].startswith("302"):
+        raise SystemExit(f"the form did not take the complaint: {statuses[-1]}")
+    profile = cProfile.Profile() if "--profile" in sys.argv else None
+    backend = _backend_ticks()
+    wall, cpu = time.perf_counter(), time.process_time()
+    if profile:
+        profile.enable()
+    for n in range(WARM_UP, WARM_UP + count):
+        submit(n)
+    if profile:
+        profile.disable()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(
+        f"{count} submissions: app CPU {cpu / count * 1e3:.3f} ms, wall {wall / count * 1e3:.3f} ms"
+    )
+    after = _backend_ticks()
+    if backend is not None and after is not None:
+        ms = (after - backend) / os.sysconf("SC_CLK_TCK") / count * 1e3
+        print(f"PostgreSQL backend CPU {ms:.3f} ms per submission")
+    if profile:
+        pstats.Stats(profile).sort_stats("tottime").print_stats(40)
+
+
+if __name__ == "__main__":
+    main()
