@@ -18,6 +18,8 @@ from rongrian.cases.choices import Channel
 from rongrian.catalog.models import Category
 from rongrian.org.models import Organisation
 
+from .models import LineChannel
+
 # Thailand with a margin: a pin outside is a slip of the finger, not a complaint here.
 LAT_RANGE = (Decimal("5.5"), Decimal("20.6"))
 LON_RANGE = (Decimal("97.3"), Decimal("105.7"))
@@ -181,6 +183,10 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["category"].use(organisation)
+        if LineChannel.account_of(organisation.pk) is None:
+            # No LINE account to follow the case in: not offered (see intake.line).
+            updates = self.fields["update_channel"]
+            updates.choices = [c for c in UPDATE_CHANNELS if c[0] != "line"]
 
     def clean_description(self) -> str:
         text = self.cleaned_data["description"].strip()
@@ -273,7 +279,9 @@ class ComplaintForm(forms.Form):
         }
 
 
-ComplaintForm.base_fields = SharedFields(ComplaintForm.base_fields, own={"category"})
+ComplaintForm.base_fields = SharedFields(
+    ComplaintForm.base_fields, own={"category", "update_channel"}
+)
 
 
 class CounterForm(ComplaintForm):
@@ -300,5 +308,6 @@ class CounterForm(ComplaintForm):
 
 
 CounterForm.base_fields = SharedFields(
-    CounterForm.base_fields, own={"category", "phone", "name", "wants_updates"}
+    CounterForm.base_fields,
+    own={"category", "update_channel", "phone", "name", "wants_updates"},
 )

@@ -7,11 +7,14 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rongrian.common.memo import ShortLived
 from rongrian.org.models import Organisation
 
 # How many webhook event ids a conversation remembers to spot LINE's redeliveries;
@@ -63,6 +66,19 @@ class LineChannel(models.Model):
 
     def __str__(self) -> str:
         return f"LINE · {self.organisation}"
+
+    @classmethod
+    def account_of(cls, organisation_id: int) -> str | None:
+        """The organisation's LINE account ID ("" if not given), or None without an active
+        channel: read by every complaint form, so kept per process (common.memo)."""
+        return _accounts.get(
+            organisation_id,
+            lambda: (
+                cls.objects.filter(organisation_id=organisation_id, is_active=True)
+                .values_list("basic_id", flat=True)
+                .first()
+            ),
+        )
 
     def webhook_url(self) -> str:
         """What to paste as the webhook URL in the LINE Developers console."""
@@ -173,3 +189,12 @@ class LineConversation(models.Model):
         self.latitude = self.longitude = None
         self.address = ""
         return photos
+
+
+_accounts: ShortLived[str | None] = ShortLived()
+
+
+@receiver([post_save, post_delete], sender=LineChannel)
+def _forget_account(instance: LineChannel, **kwargs: object) -> None:
+    _accounts.forget(instance.organisation_id)
+    transaction.on_commit(lambda: _accounts.forget(instance.organisation_id))

@@ -149,11 +149,10 @@ def follow_on_line(case: Case) -> dict[str, str] | None:
     message to send to the organisation's LINE account (see intake.line.follow_here)."""
     if case.update_channel != "line" or is_line_user(case.complainant_line_id):
         return None
-    account = LineChannel.objects.filter(organisation_id=case.organisation_id, is_active=True)
-    channel = account.only("basic_id").first()
-    if channel is None:
+    account = LineChannel.account_of(case.organisation_id)
+    if account is None:
         return None
-    return {"account": channel.basic_id, "message": f"{case.receipt_no} {case.tracking_code}"}
+    return {"account": account, "message": f"{case.receipt_no} {case.tracking_code}"}
 
 
 COUNTER_ROLES = [Role.INTAKE, Role.COUNTER, Role.SUPERVISOR]

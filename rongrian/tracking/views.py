@@ -93,6 +93,7 @@ def case_page(request: HttpRequest, receipt_no: str) -> HttpResponse:
             "rating": getattr(case, "rating", None),
             "can_confirm": case.status == Status.RESOLVED,
             "can_rate": case.status in (Status.RESOLVED, Status.CLOSED),
+            "line_account": LineChannel.account_of(case.organisation_id) is not None,
         },
     )
 
@@ -147,8 +148,7 @@ def _ask_for_updates(request: HttpRequest, case: Case) -> str:
     channel = request.POST.get("channel", "")
     address = request.POST.get("address", "").strip()
     if channel == "line":
-        line = LineChannel.objects.filter(organisation_id=case.organisation_id, is_active=True)
-        account = line.values_list("basic_id", flat=True).first()
+        account = LineChannel.account_of(case.organisation_id)
         if account is None:
             raise ValidationError(_("This municipality has no LINE account yet."))
         return _(

@@ -292,3 +292,12 @@ def test_the_organisations_thai_privacy_notice_is_explained_to_other_readers(
     ]
     assert "ข้าพเจ้า" not in consent and "PDPA" not in consent  # their own language
     assert '<p lang="th">ข้าพเจ้ายินยอมให้เทศบาล' in burmese  # and the notice itself beside it
+
+
+def test_line_news_is_offered_only_where_there_is_a_line_account(client: Client, demo: Any) -> None:
+    from rongrian.intake.models import LineChannel
+
+    radio = 'name="update_channel" value="line"'
+    assert radio not in client.get("/complaint/").content.decode()
+    LineChannel.objects.create(organisation=demo.org, channel_secret="s", channel_access_token="t")
+    assert radio in client.get("/complaint/").content.decode()  # seen at once (signals)
