@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@trap 'kill 0' EXIT INT TERM; \
+	@trap 'trap - EXIT INT TERM; kill 0' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py db_worker --no-startup-delay & \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py sla_sweep --every 60 & \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
