@@ -420,7 +420,9 @@ def follow_here(
     if case is None or not hmac.compare_digest(code.upper(), case.tracking_code):
         ratelimit.hit(key, window=settings.RONGRIAN_TRACK_FAIL_WINDOW)
         return _("No complaint matches this number and code. Check the receipt.")
-    set_updates(case, channel=Channel.LINE, address=line_user_id)
+    linked = case.complainant_line_id == line_user_id and case.update_channel == Channel.LINE
+    if not (linked and case.wants_updates):  # a message LINE delivered twice: once
+        set_updates(case, channel=Channel.LINE, address=line_user_id)
     return _(
         "We will tell you here when complaint %(receipt)s moves on. Type “status” to see it now."
     ) % {"receipt": case.receipt_no}

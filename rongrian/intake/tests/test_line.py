@@ -609,6 +609,8 @@ def test_a_web_complaint_is_followed_in_the_chat_after_sending_its_receipt(
         USER, "line", True,
     )  # fmt: skip
     assert case.receipt_no in line_api.last_reply()
+    post(client, text(f"{case.receipt_no} {case.tracking_code}"))  # again: nothing new
+    assert case.events.filter(data__updates_by="line").count() == 1
     post(client, text("สถานะ"))
     assert case.receipt_no in line_api.last_reply()
     case_services.forward(case, to_unit=demo.unit("ENG-ELEC"), by=demo.intake)
