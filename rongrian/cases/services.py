@@ -16,11 +16,12 @@ from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rongrian.catalog.models import Category
@@ -411,7 +412,8 @@ def citizen_adds(case: Case, *, text: str = "", files: Sequence[NewFile] = ()) -
         raise IllegalTransition(_("This complaint is finished; report a new one instead."))
     if not text.strip() and not files:
         raise InvalidInput(_("The note is empty."))
-    note = text.strip() or _("The complainant sent more photos.")
+    with translation.override(settings.LANGUAGE_CODE):  # for the staff, whoever wrote
+        note = text.strip() or _("The complainant sent more photos.")
     return _record(case, CITIZEN_ACTOR, note=note, data={"from": "complainant"}, files=files)
 
 
@@ -426,10 +428,12 @@ def set_updates(case: Case, *, channel: str, address: str) -> Case:
         raise InvalidInput(_("Choose how we should tell you."))
     if len(address) > (Case._meta.get_field(field[channel]).max_length or 0):
         raise InvalidInput(_("That is too long for a phone number, e-mail or LINE ID."))
+    with translation.override(settings.LANGUAGE_CODE):  # for the staff, whoever asked
+        note = _("The complainant asked to be told of progress.")
     return _record(
         case,
         CITIZEN_ACTOR,
-        note=_("The complainant asked to be told of progress."),
+        note=note,
         data={"updates_by": channel},
         fields={"wants_updates": True, "update_channel": channel, field[channel]: address},
     )

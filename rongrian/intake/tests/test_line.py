@@ -668,6 +668,10 @@ def test_a_burmese_writer_is_answered_and_told_in_burmese(
     assert "တိုင်ကြားချက်" in line_api.last_reply()
     post(client, text("အခြေအနေ"))  # "status", in Burmese
     assert case.receipt_no in line_api.last_reply() and not has_thai(line_api.last_reply())
+    line_api.content["9200"] = jpeg_bytes()
+    post(client, image("9200"))  # the note staff read is in their language
+    assert case.events.get(action="note").note == "ผู้ร้องส่งรูปภาพเพิ่มเติม"
+    case.refresh_from_db()
     case_services.forward(case, to_unit=demo.unit("ENG-ELEC"), by=demo.intake)
     news = Notification.objects.get(case=case, kind="status")
     assert not has_thai(news.subject)
