@@ -407,6 +407,12 @@ def receive_location(
         return [_("Place noted."), _next_step(conversation)]
 
 
+def follow_text(case: Case) -> str:
+    """What a citizen sends to the LINE account to follow `case` there: printed on the
+    receipt and the tracking page, read back by RECEIPT_AND_CODE."""
+    return f"{case.receipt_no} {case.tracking_code}"
+
+
 def follow_here(
     *, organisation: Organisation, line_user_id: str, receipt_no: str, code: str
 ) -> str:

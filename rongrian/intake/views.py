@@ -26,6 +26,7 @@ from rongrian.tracking.access import grant, tracking_url
 
 from . import services
 from .forms import ComplaintForm, CounterForm
+from .line import follow_text
 from .models import LineChannel
 from .uploads import UploadError, check_photos
 
@@ -152,7 +153,7 @@ def follow_on_line(case: Case) -> dict[str, str] | None:
     account = LineChannel.account_of(case.organisation_id)
     if account is None:
         return None
-    return {"account": account, "message": f"{case.receipt_no} {case.tracking_code}"}
+    return {"account": account, "message": follow_text(case)}
 
 
 COUNTER_ROLES = [Role.INTAKE, Role.COUNTER, Role.SUPERVISOR]

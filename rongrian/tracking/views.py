@@ -14,6 +14,7 @@ from rongrian.cases.exceptions import CaseError
 from rongrian.cases.models import Case
 from rongrian.cases.views.common import attachment_response
 from rongrian.intake.forms import normalise_phone
+from rongrian.intake.line import follow_text
 from rongrian.intake.models import LineChannel
 from rongrian.sla.clocks import current_deadline
 from rongrian.surveys.services import rate
@@ -151,10 +152,14 @@ def _ask_for_updates(request: HttpRequest, case: Case) -> str:
         account = LineChannel.account_of(case.organisation_id)
         if account is None:
             raise ValidationError(_("This municipality has no LINE account yet."))
+        if not account:  # the administrator has not written the account's ID down
+            return _(
+                "Send this message to our LINE account and we will tell you there: %(message)s"
+            ) % {"message": follow_text(case)}
         return _(
             "Send this message to our LINE account %(account)s and we will tell you there: "
             "%(message)s"
-        ) % {"account": account, "message": f"{case.receipt_no} {case.tracking_code}"}
+        ) % {"account": account, "message": follow_text(case)}
     if request.POST.get("consent") != "on":
         raise ValidationError(_("Tick to agree that we use this contact to tell you."))
     if channel == "sms":

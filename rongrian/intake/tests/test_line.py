@@ -638,7 +638,11 @@ def test_the_web_receipt_says_what_to_send_to_the_line_account(
     channel.save()
     case = make_case(wants_updates=True, update_channel="line")
     html = client.get(f"/receipt/{case.receipt_no}/{case.tracking_code}/").content.decode()
-    assert "@lampangcity" in html and f"{case.receipt_no} {case.tracking_code}" in html
+    printed = re.search(r'<strong class="big-number">([^<]+)</strong>', html)[1]
+    assert "@lampangcity" in html and printed == f"{case.receipt_no} {case.tracking_code}"
+    post(client, text(printed))  # what the slip says to send is what the chat reads
+    case.refresh_from_db()
+    assert case.complainant_line_id == USER
     by_sms = make_case(wants_updates=True, update_channel="sms", complainant_phone="0812345678")
     html = client.get(f"/receipt/{by_sms.receipt_no}/{by_sms.tracking_code}/").content.decode()
     assert "@lampangcity" not in html
@@ -655,6 +659,12 @@ def test_asking_for_line_news_on_the_tracking_page_shows_what_to_send(
         f"/track/{case.receipt_no}/notify/", {"channel": "line", "address": ""}, follow=True
     ).content.decode()
     assert "@lampangcity" in page and f"{case.receipt_no} {case.tracking_code}" in page
+    channel.basic_id = ""  # not written down in the admin: no blank where the ID would be
+    channel.save()
+    page = client.post(
+        f"/track/{case.receipt_no}/notify/", {"channel": "line", "address": ""}, follow=True
+    ).content.decode()
+    assert "LINE  " not in page and f"{case.receipt_no} {case.tracking_code}" in page
 
 
 def test_a_burmese_writer_is_answered_and_told_in_burmese(
