@@ -5,7 +5,8 @@ bench's form body, against an existing database (`make bench` leaves one per siz
         .venv/bin/python -m bench.profile_submit [N] [--profile]
 
 Prints the application's CPU and wall time per request and, on PostgreSQL, the CPU its
-backend spent; `--profile` adds a cProfile of the run, sorted by own time. The loop runs
+backend spent; `--profile` adds a cProfile of the run (processor time, so waiting for the
+database does not count), sorted by own time. The loop runs
 without gunicorn, wrk or other clients, so it shows what one submission costs, not what
 eight at a time on two cores cost (about 1.5 times as much). The submissions go to the
 BENCH organisation (`python -m bench.prepare_http` creates it).
@@ -98,7 +99,7 @@ def main() -> None:
         submit(n)
     if not statuses[-1].startswith("302"):
         raise SystemExit(f"the form did not take the complaint: {statuses[-1]}")
-    profile = cProfile.Profile() if "--profile" in sys.argv else None
+    profile = cProfile.Profile(time.process_time) if "--profile" in sys.argv else None
     backend = _backend_ticks()
     wall, cpu = time.perf_counter(), time.process_time()
     if profile:

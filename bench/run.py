@@ -32,7 +32,11 @@ PY = sys.executable
 SCENARIOS = ["calendar", "sweep"]
 # HTTP scenarios run on PostgreSQL (the production database) and, for the two
 # citizen-facing ones, on SQLite too (the embedded default).
-SQLITE_HTTP = {"public complaint submission", "tracking lookup (QR link)"}
+SQLITE_HTTP = {
+    "public complaint submission",
+    "public complaint submission, url-encoded",
+    "tracking lookup (QR link)",
+}
 
 
 def log(message: str) -> None:
@@ -143,7 +147,7 @@ def add_ratios(rows: list[dict[str, Any]]) -> None:
             if (
                 r.get("database") != vendor
                 or r.get("unit") != "req/s"
-                or r["scenario"].startswith("floor")
+                or r["scenario"].startswith(("floor: bare", "floor: pgbench"))
             ):
                 continue
             if floor and floor.get("throughput"):
@@ -160,6 +164,11 @@ def floor_summary(rows: list[dict[str, Any]]) -> str:
             if "vs_pgbench" in r:
                 share += f", {r['vs_pgbench']:.0%} of pgbench's insert rate"
             lines.append(f"{r['database']}: public submissions = {share}")
+        if r["scenario"].startswith("floor: the app's middleware") and "vs_framework_floor" in r:
+            lines.append(
+                f"{r['database']}: the app's middleware alone leaves "
+                f"{r['vs_framework_floor']:.0%} of the framework floor"
+            )
     return "\n".join(lines)
 
 

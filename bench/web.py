@@ -190,10 +190,15 @@ def preflight(target: str, options: dict[str, Any]) -> str:
     if env.get("BENCH_COOKIE"):
         request.add_header("Cookie", env["BENCH_COOKIE"])
     if options.get("script") == "post.lua":
-        request.data = (
-            env["BENCH_BODY"] + "&idempotency_key=preflight-" + secrets.token_hex(8)
-        ).encode()
-        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        key = "preflight-" + secrets.token_hex(8)
+        body = env["BENCH_BODY"].replace("__N__", "0")
+        body = (
+            body.replace("__KEY__", key) if "__KEY__" in body else f"{body}&idempotency_key={key}"
+        )
+        request.data = body.encode()
+        request.add_header(
+            "Content-Type", env.get("BENCH_CONTENT_TYPE", "application/x-www-form-urlencoded")
+        )
         request.add_header("X-CSRFToken", env.get("BENCH_CSRF", ""))
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -227,6 +232,23 @@ def prepare(url: str) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def browser_form(fields: dict[str, str]) -> tuple[str, str]:
+    """The body a browser sends for the complaint form (multipart/form-data, as its
+    enctype says, with the empty photo input every form without a photo carries), and its
+    Content-Type."""
+    boundary = "----WebKitFormBoundary" + "rongrianBench0001"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="photos"; filename=""\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n")
+    return "".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
 def _paths_file(paths: list[str]) -> str:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(paths) + "\n")
@@ -253,21 +275,34 @@ def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> l
     base = f"http://127.0.0.1:{PORT}"
     rows: list[dict[str, Any]] = []
     csrf = secrets.token_hex(16)
-    form = urllib.parse.urlencode(
-        {
-            "category": info["category"],
-            # A text of its own per request (post.lua numbers __N__): each is cut into
-            # words afresh, as real complaints are.
-            "description": "ไฟถนนหน้าบ้านดับมาสามวันแล้ว ซอยที่ __N__ มืดมาก อันตรายสำหรับคนเดินเท้า",
-            "address": "ถนนบุญวาทย์",
-            "latitude": "18.290100",
-            "longitude": "99.491200",
-        }
-    )
+    fields = {
+        "category": str(info["category"]),
+        # A text of its own per request (post.lua numbers __N__): each is cut into
+        # words afresh, as real complaints are.
+        "description": "ไฟถนนหน้าบ้านดับมาสามวันแล้ว ซอยที่ __N__ มืดมาก อันตรายสำหรับคนเดินเท้า",
+        "address": "ถนนบุญวาทย์",
+        "latitude": "18.290100",
+        "longitude": "99.491200",
+    }
+    form = urllib.parse.urlencode(fields)
+    multipart, content_type = browser_form({**fields, "idempotency_key": "__KEY__"})
     staff = lambda who: {"BENCH_COOKIE": f"sessionid={info[who]}"}  # noqa: E731
     plans: list[tuple[str, str, dict[str, Any]]] = [
         (
             "public complaint submission",
+            f"{base}/complaint/{info['submit_to']}/",
+            {
+                "script": "post.lua",
+                "env": {
+                    "BENCH_BODY": multipart,
+                    "BENCH_CONTENT_TYPE": content_type,
+                    "BENCH_COOKIE": f"csrftoken={csrf}",
+                    "BENCH_CSRF": csrf,
+                },
+            },
+        ),
+        (
+            "public complaint submission, url-encoded",
             f"{base}/complaint/{info['submit_to']}/",
             {
                 "script": "post.lua",
@@ -423,27 +458,41 @@ def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> l
 
 
 def floors(url: str, vendor: str) -> list[dict[str, Any]]:
+    """The bare floor (no middleware) and the same view behind the app's middleware."""
     rows = []
     env = {**server_env(url), "DJANGO_SETTINGS_MODULE": ""}
     subprocess.run(
         [PY, "-c", "import bench.floor.app as a; a.create_table()"], cwd=ROOT, env=env, check=True
     )
-    server = start("bench.floor.app:application", FLOOR_PORT, env)
-    try:
-        log(f"{vendor}: framework floor")
-        floor_url = f"http://127.0.0.1:{FLOOR_PORT}/insert"
-        wrk(floor_url, script="post.lua", env={"BENCH_BODY": "note=x"}, duration=2)
-        figures = wrk(floor_url, script="post.lua", env={"BENCH_BODY": "note=x"})
-        rows.append(
-            {
-                "scenario": "floor: bare Django view, one INSERT",
-                "database": vendor,
-                **figures,
-                "peak_rss_mb": worker_peak_rss_mb(server.pid),
-            }
-        )
-    finally:
-        stop(server)
+    csrf = secrets.token_hex(16)
+    for name, app, app_env, post_env in (
+        ("floor: bare Django view, one INSERT", "bench.floor.app:application", env, {}),
+        (
+            "floor: the app's middleware, same view",
+            "rongrian.wsgi:application",
+            {**server_env(url), "DJANGO_SETTINGS_MODULE": "bench.floor.middleware_settings"},
+            {"BENCH_COOKIE": f"csrftoken={csrf}", "BENCH_CSRF": csrf},
+        ),
+    ):
+        server = start(app, FLOOR_PORT, app_env)
+        try:
+            log(f"{vendor}: {name}")
+            floor_url = f"http://127.0.0.1:{FLOOR_PORT}/insert"
+            post = {"BENCH_BODY": "note=x", **post_env}
+            wrk(floor_url, script="post.lua", env=post, duration=2)
+            figures = wrk(floor_url, script="post.lua", env=post)
+            if figures.get("errors"):
+                figures["error"] = f"{figures['errors']} requests refused"
+            rows.append(
+                {
+                    "scenario": name,
+                    "database": vendor,
+                    **figures,
+                    "peak_rss_mb": worker_peak_rss_mb(server.pid),
+                }
+            )
+        finally:
+            stop(server)
     if vendor == "postgresql":
         rows.append(pgbench(url))
     return rows

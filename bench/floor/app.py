@@ -7,30 +7,18 @@ import dj_database_url
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
-from django.urls import path
 
 if not settings.configured:
     settings.configure(
         DEBUG=False,
         SECRET_KEY="bench-floor",
         ALLOWED_HOSTS=["*"],
-        ROOT_URLCONF=__name__,
+        ROOT_URLCONF="bench.floor.views",
         DATABASES={"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)},
         MIDDLEWARE=[],
         INSTALLED_APPS=[],
     )
 
-
-def insert(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO bench_floor (note) VALUES (%s)", [request.POST.get("note", "x")]
-        )
-    return HttpResponse("ok")
-
-
-urlpatterns = [path("insert", insert)]
 application = get_wsgi_application()
 
 
