@@ -41,7 +41,8 @@ class PublicEvent:
 
 def public_timeline(case: Case) -> list[PublicEvent]:
     events = []
-    for event in case.events.filter(is_public=True).order_by("seq"):
+    shown = case.events.filter(is_public=True).order_by("seq")
+    for event in shown.only("at", "action", "to_status", "reason", "note", "data", "case_id"):
         if event.action == Action.NOTE:
             title = str(_("Message from the municipality"))
         elif event.action == Action.RECEIVE:
@@ -74,9 +75,10 @@ def public_text(event: CaseEvent) -> str:
 CITIZEN_KINDS = (AttachmentKind.PHOTO, AttachmentKind.AFTER)
 
 
-def after_photos(case: Case) -> list[Attachment]:
-    return list(case.attachments.filter(kind=AttachmentKind.AFTER))
-
-
-def own_photos(case: Case) -> list[Attachment]:
-    return list(case.attachments.filter(kind=AttachmentKind.PHOTO))
+def citizen_photos(case: Case) -> tuple[list[Attachment], list[Attachment]]:
+    """The complainant's own photos and the after-photos, in one query."""
+    own: list[Attachment] = []
+    after: list[Attachment] = []
+    for photo in case.attachments.filter(kind__in=CITIZEN_KINDS).only("pk", "kind", "case_id"):
+        (after if photo.kind == AttachmentKind.AFTER else own).append(photo)
+    return own, after

@@ -61,9 +61,11 @@ def open_link(request: HttpRequest, receipt_no: str, code: str) -> HttpResponse:
     return redirect("tracking:case", receipt_no=case.receipt_no)
 
 
-def _granted_case(request: HttpRequest, receipt_no: str) -> Case | None:
+def _granted_case(request: HttpRequest, receipt_no: str, *also: str) -> Case | None:
+    """The case if this browser was granted it; `also` names more relations to read with
+    it (the page reads the rating)."""
     case = (
-        Case.objects.select_related("organisation", "category")
+        Case.objects.select_related("organisation", "category", *also)
         .filter(receipt_no=receipt_no)
         .first()
     )
@@ -73,14 +75,25 @@ def _granted_case(request: HttpRequest, receipt_no: str) -> Case | None:
 
 
 def case_page(request: HttpRequest, receipt_no: str) -> HttpResponse:
-    case = _granted_case(request, receipt_no)
+    case = _granted_case(request, receipt_no, "rating")
     if case is None:
         return redirect(f"{reverse('tracking:lookup')}?receipt_no={receipt_no}")
+    return _render_page(request, case)
+
+
+# What the citizen typed into the page's forms, shown again when one of them is refused.
+_TYPED = ("reason", "score", "comment", "channel", "address", "consent")
+
+
+def _render_page(
+    request: HttpRequest, case: Case, *, typed: dict[str, str] | None = None, status: int = 200
+) -> HttpResponse:
     deadline = (
         current_deadline(case)
         if case.status not in (Status.CLOSED, Status.REJECTED, Status.MERGED)
         else None
     )
+    own_photos, after_photos = services.citizen_photos(case)
     return render(
         request,
         "tracking/case.html",
@@ -89,13 +102,15 @@ def case_page(request: HttpRequest, receipt_no: str) -> HttpResponse:
             "sentence": services.STATUS_SENTENCES[Status(case.status)],
             "deadline": deadline,
             "timeline": services.public_timeline(case),
-            "after_photos": services.after_photos(case),
-            "own_photos": services.own_photos(case),
+            "after_photos": after_photos,
+            "own_photos": own_photos,
             "rating": getattr(case, "rating", None),
             "can_confirm": case.status == Status.RESOLVED,
             "can_rate": case.status in (Status.RESOLVED, Status.CLOSED),
             "line_account": LineChannel.account_of(case.organisation_id) is not None,
+            "typed": typed or {},
         },
+        status=status,
     )
 
 
@@ -140,6 +155,11 @@ def act(request: HttpRequest, receipt_no: str, action: str) -> HttpResponse:
         if isinstance(exc, ValueError) and not isinstance(exc, CaseError):
             text = _("Choose a score from 1 to 5.")
         messages.error(request, text)
+        # The page again, with what was typed still in its box (a redirect would lose it);
+        # a case changed meanwhile is read afresh, so the form carries its new version.
+        case = _granted_case(request, receipt_no, "rating") or case
+        typed = {name: request.POST.get(name, "") for name in _TYPED} | {"action": action}
+        return _render_page(request, case, typed=typed, status=400)
     return redirect("tracking:case", receipt_no=case.receipt_no)
 
 

@@ -152,6 +152,22 @@ def test_the_after_photo_is_shown_to_the_complainant_only(
     assert Client().get(url).status_code == 404  # another browser without the code
 
 
+def test_the_page_with_photos_and_a_rating_reads_the_database_four_times(
+    client: Client, make_case: Any, demo: Any, django_assert_max_num_queries: Any
+) -> None:
+    # The case with its organisation, category and rating; its public events; the photos
+    # the citizen may see; the running clock. Many citizens follow their case at once.
+    own = jpeg_with_gps("mine.jpg").read()
+    case = _resolved(make_case(files=[NewFile("mine.jpg", "image/jpeg", own)]), demo)
+    open_page(client, case)
+    client.post(f"/track/{case.receipt_no}/rate/", {"score": "4", "comment": "เร็วดี"})
+    with django_assert_max_num_queries(4):
+        html = client.get(f"/track/{case.receipt_no}/").content.decode()
+    for attachment in case.attachments.all():
+        assert f"/track/{case.receipt_no}/photo/{attachment.pk}/" in html
+    assert 'value="4" required checked' in html  # the rating read with the case
+
+
 def test_staff_progress_photos_are_neither_shown_nor_served_to_the_complainant(
     client: Client, make_case: Any, demo: Any
 ) -> None:
@@ -254,5 +270,39 @@ def test_overlong_answers_are_refused_with_a_message_not_an_error(
     )
     case.refresh_from_db()
     assert case.status == Status.RESOLVED and case.complainant_email == "somying@example.com"
-    assert "2,000" in dispute.content.decode() and dispute.status_code == 200
-    assert "ยาวเกินไป" in email.content.decode() and email.status_code == 200
+    assert "2,000" in dispute.content.decode() and dispute.status_code == 400
+    assert "ยาวเกินไป" in email.content.decode() and email.status_code == 400
+
+
+def test_a_refused_answer_stays_in_its_box(client: Client, case: Any, demo: Any) -> None:
+    # A redirect after a refusal would empty the box: the citizen would type it all again.
+    case = _resolved(case, demo)
+    open_page(client, case)
+    long_reason = "ไฟยังดับ <b>ทั้งซอย</b> " * 200
+    page = client.post(
+        f"/track/{case.receipt_no}/dispute/", {"reason": long_reason, "version": case.version}
+    )
+    html = page.content.decode()
+    assert page.status_code == 400 and "2,000" in html
+    assert "ไฟยังดับ &lt;b&gt;ทั้งซอย&lt;/b&gt;" in html and "<b>ทั้งซอย" not in html
+    assert 'maxlength="2000"' not in html  # the browser would have cut the paste silently
+    reason_box = html.split('id="reason"')[1].split("</textarea>")[0]
+    assert "autofocus" in reason_box and reason_box.count("ไฟยังดับ") == 200
+
+    page = client.post(
+        f"/track/{case.receipt_no}/rate/", {"score": "4", "comment": "ช้า" * 600}
+    ).content.decode()
+    assert 'value="4" required checked' in page and "ช้า" * 600 in page
+    page = client.post(
+        f"/track/{case.receipt_no}/notify/",
+        {"channel": "sms", "address": "081-234", "consent": "on"},
+    ).content.decode()
+    assert 'value="sms" required checked' in page and 'value="081-234"' in page
+    assert 'id="consent" name="consent" checked' in page
+
+    # A page older than the case (someone acted meanwhile): refused, the text kept, and
+    # the page carries the current version so that sending it again works.
+    page = client.post(
+        f"/track/{case.receipt_no}/dispute/", {"reason": "ยังดับ", "version": case.version - 1}
+    ).content.decode()
+    assert "ยังดับ</textarea>" in page and f'name="version" value="{case.version}"' in page
