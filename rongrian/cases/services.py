@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -405,16 +406,46 @@ def add_note(case: Case, *, text: str, by: Staff, public: bool = False) -> Case:
     return _record(case, actor, note=text, is_public=public)
 
 
-def citizen_adds(case: Case, *, text: str = "", files: Sequence[NewFile] = ()) -> Case:
-    """More words or photos from the complainant for a case still open (a LINE chat that
-    goes on after the receipt): on the staff's timeline, not a status change."""
+def citizen_adds(
+    case: Case,
+    *,
+    text: str = "",
+    files: Sequence[NewFile] = (),
+    place: tuple[Decimal, Decimal, str] | None = None,
+) -> Case:
+    """More words, photos or the place (latitude, longitude, address) from the complainant
+    for a case still open (a LINE chat that goes on after the receipt): on the staff's
+    timeline, not a status change. A place becomes the case's own when it had no map pin;
+    otherwise it is only noted, and the first pin stays."""
     if case.status not in OPEN:
         raise IllegalTransition(_("This complaint is finished; report a new one instead."))
-    if not text.strip() and not files:
+    if not text.strip() and not files and place is None:
         raise InvalidInput(_("The note is empty."))
+    data: dict[str, Any] = {"from": "complainant"}
+    fields: dict[str, Any] = {}
     with translation.override(settings.LANGUAGE_CODE):  # for the staff, whoever wrote
         note = text.strip() or _("The complainant sent more photos.")
-    return _record(case, CITIZEN_ACTOR, note=note, data={"from": "complainant"}, files=files)
+        if place is not None:
+            latitude, longitude, address = place[0], place[1], place[2].strip()[:500]
+            data |= {"latitude": str(latitude), "longitude": str(longitude)}
+            where = (
+                f"{address} ({latitude}, {longitude})" if address else f"{latitude}, {longitude}"
+            )
+            if case.latitude is None or case.longitude is None:
+                fields = {"latitude": latitude, "longitude": longitude}
+                if address and not case.address:
+                    fields |= {
+                        "address": address,
+                        "search_text": search.index_text(
+                            case.description, address, case.category.name if case.category else ""
+                        ),
+                    }
+                note = _("The complainant sent the place: %(place)s.") % {"place": where}
+            else:
+                note = _(
+                    "The complainant sent another place: %(place)s. The case keeps its first pin."
+                ) % {"place": where}
+    return _record(case, CITIZEN_ACTOR, note=note, data=data, fields=fields, files=files)
 
 
 def set_updates(case: Case, *, channel: str, address: str) -> Case:

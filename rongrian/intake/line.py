@@ -398,6 +398,9 @@ def receive_location(
             return []
         conversation.remember(event_id)
         _restart_if_stale(conversation)
+        if (case := conversation.adds_to()) is not None:
+            # Right after a receipt ("send" before the place): the place of that problem.
+            return [_add_to_case(conversation, case, place=(lat, lon, address))]
         conversation.latitude, conversation.longitude = lat, lon
         conversation.address = address.strip()[:500]
         conversation.state = ConversationState.DRAFTING
@@ -517,7 +520,7 @@ def _file(conversation: LineConversation, event_id: str) -> str:
             _("Follow it here: %(url)s") % {"url": tracking_url(case)},
             _("We will tell you here as it progresses. Type “status” at any time."),
             _(
-                "More words or photos sent in the next 30 minutes are added to this "
+                "More words, photos or the place sent in the next 30 minutes are added to this "
                 "complaint; type “new” to report another problem."
             ),
         ]
@@ -525,15 +528,21 @@ def _file(conversation: LineConversation, event_id: str) -> str:
 
 
 def _add_to_case(
-    conversation: LineConversation, case: Case, *, text: str = "", files: Sequence[NewFile] = ()
+    conversation: LineConversation,
+    case: Case,
+    *,
+    text: str = "",
+    files: Sequence[NewFile] = (),
+    place: tuple[Decimal, Decimal, str] | None = None,
 ) -> str:
-    """Words or a photo for the complaint just filed (inside the caller's transaction)."""
+    """Words, a photo or the place for the complaint just filed (inside the caller's
+    transaction)."""
     limit = settings.RONGRIAN_MAX_PHOTOS
     if files and case.attachments.filter(kind=AttachmentKind.PHOTO).count() >= limit:
         conversation.save()
         return _too_many_photos(limit)
     try:
-        citizen_adds(case, text=text, files=files)
+        citizen_adds(case, text=text, files=files, place=place)
     except CaseError as exc:
         conversation.last_case = None
         conversation.save()
@@ -541,6 +550,8 @@ def _add_to_case(
     conversation.save()
     if files:
         return _("Photo added to complaint %(receipt)s.") % {"receipt": case.receipt_no}
+    if place is not None:
+        return _("Place added to complaint %(receipt)s.") % {"receipt": case.receipt_no}
     return _("Added to complaint %(receipt)s. Type “new” to report another problem.") % {
         "receipt": case.receipt_no
     }

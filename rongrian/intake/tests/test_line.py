@@ -24,6 +24,7 @@ from django.test import Client
 from django.utils import timezone, translation
 from PIL import Image
 
+from rongrian.cases import search
 from rongrian.cases import services as case_services
 from rongrian.cases.choices import Status
 from rongrian.cases.models import Attachment, Case
@@ -165,8 +166,14 @@ def image(message_id: str, **kw: Any) -> dict[str, Any]:
     return event("message", message=message, **kw)
 
 
-def location(**kw: Any) -> dict[str, Any]:
-    message = {"type": "location", "id": str(next(_ids)), "title": "จุดที่แจ้ง", **HERE}
+def location(place: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
+    message = {
+        "type": "location",
+        "id": str(next(_ids)),
+        "title": "จุดที่แจ้ง",
+        **HERE,
+        **(place or {}),
+    }
     return event("message", message=message, **kw)
 
 
@@ -302,6 +309,31 @@ def test_send_files_without_a_place(
     assert case.description == "ท่อระบายน้ำอุดตัน\nหน้าตลาดเก่า"
     assert not case.has_location
     assert case.receipt_no in line_api.last_reply()
+
+
+def test_a_place_sent_after_the_receipt_becomes_that_complaints_place(
+    client: Client, channel: LineChannel, line_api: FakeLine
+) -> None:
+    post(client, text("ท่อระบายน้ำอุดตัน"), text("ส่ง"))
+    case = Case.objects.get()
+    assert not case.has_location
+    post(client, location())
+    case.refresh_from_db()
+    assert Case.objects.count() == 1 and LineConversation.objects.get().is_empty
+    assert (str(case.latitude), str(case.longitude)) == ("18.290100", "99.491200")
+    assert case.address == HERE["address"]
+    assert case in search.matching(Case.objects.all(), "บุญวาทย์")  # the place is indexed
+    noted = case.events.get(action="note")
+    assert noted.actor_role == "citizen" and not noted.is_public
+    assert HERE["address"] in noted.note and "ตำแหน่ง" in noted.note  # Thai, for the staff
+    assert f"เพิ่มตำแหน่งในเรื่อง {case.receipt_no}" in line_api.last_reply()
+
+    # A second place does not move the pin the unit may already be driving to.
+    post(client, location({"latitude": 18.3, "longitude": 99.5, "address": "ที่อื่น"}))
+    case.refresh_from_db()
+    assert (str(case.latitude), case.address) == ("18.290100", HERE["address"])
+    assert "ที่อื่น" in case.events.filter(action="note").last().note
+    assert Case.objects.count() == 1
 
 
 def test_cancel_discards_the_draft(
