@@ -79,6 +79,7 @@ def citizen_photos(case: Case) -> tuple[list[Attachment], list[Attachment]]:
     """The complainant's own photos and the after-photos, in one query."""
     own: list[Attachment] = []
     after: list[Attachment] = []
-    for photo in case.attachments.filter(kind__in=CITIZEN_KINDS).only("pk", "kind", "case_id"):
+    shown = case.attachments.filter(kind__in=CITIZEN_KINDS).order_by("created_at")
+    for photo in shown.only("pk", "kind", "case_id"):
         (after if photo.kind == AttachmentKind.AFTER else own).append(photo)
     return own, after

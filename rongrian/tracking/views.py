@@ -6,11 +6,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from rongrian.cases import services as case_services
 from rongrian.cases.choices import Status
-from rongrian.cases.exceptions import CaseError
+from rongrian.cases.exceptions import CaseError, StaleCase
 from rongrian.cases.models import Case
 from rongrian.cases.views.common import attachment_response
 from rongrian.intake.forms import normalise_phone
@@ -109,6 +109,8 @@ def _render_page(
             "can_rate": case.status in (Status.RESOLVED, Status.CLOSED),
             "line_account": LineChannel.account_of(case.organisation_id) is not None,
             "typed": typed or {},
+            # The language switch returns to the case, not to the address of an answer.
+            "next_path": reverse("tracking:case", args=[case.receipt_no]),
         },
         status=status,
     )
@@ -122,9 +124,11 @@ def photo(request: HttpRequest, receipt_no: str, attachment_id: int) -> HttpResp
     return attachment_response(case, attachment_id, kinds=services.CITIZEN_KINDS)
 
 
-@require_POST
 def act(request: HttpRequest, receipt_no: str, action: str) -> HttpResponse:
-    case = _granted_case(request, receipt_no)
+    if request.method != "POST":
+        # The address of a refused answer's page (a language switch, a reload): the case.
+        return redirect("tracking:case", receipt_no=receipt_no)
+    case = _granted_case(request, receipt_no, "rating")
     if case is None:
         return redirect(f"{reverse('tracking:lookup')}?receipt_no={receipt_no}")
     try:
@@ -154,12 +158,18 @@ def act(request: HttpRequest, receipt_no: str, action: str) -> HttpResponse:
         text = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
         if isinstance(exc, ValueError) and not isinstance(exc, CaseError):
             text = _("Choose a score from 1 to 5.")
+        if isinstance(exc, StaleCase):
+            # This page is already the case as it is now (the services re-read it).
+            text = _(
+                "The complaint changed since you opened the page; here it is as it is now. "
+                "Send again if you still want to."
+            )
         messages.error(request, text)
-        # The page again, with what was typed still in its box (a redirect would lose it);
-        # a case changed meanwhile is read afresh, so the form carries its new version.
-        case = _granted_case(request, receipt_no, "rating") or case
+        # The page again, with what was typed still in its box (a redirect would lose it).
         typed = {name: request.POST.get(name, "") for name in _TYPED} | {"action": action}
-        return _render_page(request, case, typed=typed, status=400)
+        return _render_page(
+            request, case, typed=typed, status=409 if isinstance(exc, StaleCase) else 400
+        )
     return redirect("tracking:case", receipt_no=case.receipt_no)
 
 

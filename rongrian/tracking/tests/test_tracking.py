@@ -247,14 +247,14 @@ def test_a_stale_page_cannot_confirm_after_a_dispute(client: Client, case: Any, 
         f"/track/{case.receipt_no}/confirm/", {"version": old_version}, follow=True
     )
     case.refresh_from_db()
-    assert case.status == Status.REOPENED
-    assert "โหลดหน้าใหม่" in response.content.decode()
+    assert case.status == Status.REOPENED and response.status_code == 409
+    assert "ส่งอีกครั้ง" in response.content.decode()  # this page is the case as it is now
 
 
 def test_overlong_answers_are_refused_with_a_message_not_an_error(
     client: Client, case: Any, demo: Any
 ) -> None:
-    # The page's boxes have limits; a script or an old browser need not respect them.
+    # The server's limits, with a message (the boxes have no maxlength to cut a paste).
     case = _resolved(case, demo)
     open_page(client, case)
     dispute = client.post(
@@ -304,5 +304,17 @@ def test_a_refused_answer_stays_in_its_box(client: Client, case: Any, demo: Any)
     # the page carries the current version so that sending it again works.
     page = client.post(
         f"/track/{case.receipt_no}/dispute/", {"reason": "ยังดับ", "version": case.version - 1}
+    )
+    html = page.content.decode()
+    assert page.status_code == 409
+    assert "ยังดับ</textarea>" in html and f'name="version" value="{case.version}"' in html
+    # Switching the language there returns to the case, not to the answer's address.
+    assert f'name="next" type="hidden" value="/track/{case.receipt_no}/"' in html
+    assert client.get(f"/track/{case.receipt_no}/dispute/").url == f"/track/{case.receipt_no}/"
+
+    # Confirmed in another tab meanwhile: the dispute box is gone, what was typed is not.
+    client.post(f"/track/{case.receipt_no}/confirm/", {"version": case.version})
+    page = client.post(
+        f"/track/{case.receipt_no}/dispute/", {"reason": "ยังดับทั้งซอย", "version": case.version}
     ).content.decode()
-    assert "ยังดับ</textarea>" in page and f'name="version" value="{case.version}"' in page
+    assert 'id="reason"' not in page and "ยังดับทั้งซอย" in page
