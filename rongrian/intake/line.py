@@ -56,7 +56,7 @@ from linebot.v3.webhooks import (
 )
 
 from rongrian.cases.choices import AttachmentKind, Channel, Status
-from rongrian.cases.exceptions import CaseError
+from rongrian.cases.exceptions import CaseError, StaleCase
 from rongrian.cases.lifecycle import OPEN
 from rongrian.cases.models import Case
 from rongrian.cases.services import NewFile, citizen_adds, create_case, set_updates
@@ -542,7 +542,11 @@ def _add_to_case(
         conversation.save()
         return _too_many_photos(limit)
     try:
-        citizen_adds(case, text=text, files=files, place=place)
+        try:
+            citizen_adds(case, text=text, files=files, place=place)
+        except StaleCase:  # staff changed the case at that very moment: once more
+            case.refresh_from_db()
+            citizen_adds(case, text=text, files=files, place=place)
     except CaseError as exc:
         conversation.last_case = None
         conversation.save()
@@ -550,8 +554,15 @@ def _add_to_case(
     conversation.save()
     if files:
         return _("Photo added to complaint %(receipt)s.") % {"receipt": case.receipt_no}
+    if place is not None and (case.latitude, case.longitude) == place[:2]:
+        return _("Place added to complaint %(receipt)s. Type “new” to report another problem.") % {
+            "receipt": case.receipt_no
+        }
     if place is not None:
-        return _("Place added to complaint %(receipt)s.") % {"receipt": case.receipt_no}
+        return _(
+            "Noted for complaint %(receipt)s; it keeps the first place you sent. "
+            "Type “new” to report another problem."
+        ) % {"receipt": case.receipt_no}
     return _("Added to complaint %(receipt)s. Type “new” to report another problem.") % {
         "receipt": case.receipt_no
     }

@@ -327,6 +327,7 @@ def test_a_place_sent_after_the_receipt_becomes_that_complaints_place(
     assert noted.actor_role == "citizen" and not noted.is_public
     assert HERE["address"] in noted.note and "ตำแหน่ง" in noted.note  # Thai, for the staff
     assert f"เพิ่มตำแหน่งในเรื่อง {case.receipt_no}" in line_api.last_reply()
+    assert "ใหม่" in line_api.last_reply()  # how to report another problem instead
 
     # A second place does not move the pin the unit may already be driving to.
     post(client, location({"latitude": 18.3, "longitude": 99.5, "address": "ที่อื่น"}))
@@ -334,6 +335,26 @@ def test_a_place_sent_after_the_receipt_becomes_that_complaints_place(
     assert (str(case.latitude), case.address) == ("18.290100", HERE["address"])
     assert "ที่อื่น" in case.events.filter(action="note").last().note
     assert Case.objects.count() == 1
+    assert "ตำแหน่งแรก" in line_api.last_reply()  # says the first place is kept
+
+
+def test_a_place_is_not_lost_when_staff_change_the_case_at_that_moment(
+    client: Client, channel: LineChannel, line_api: FakeLine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post(client, text("ท่อระบายน้ำอุดตัน"), text("ส่ง"))
+    adds, calls = line.citizen_adds, []
+
+    def raced(case: Any, **kwargs: Any) -> Any:
+        calls.append(case.version)
+        if len(calls) == 1:  # an officer's change landed between reading and writing
+            raise case_services.StaleCase()
+        return adds(case, **kwargs)
+
+    monkeypatch.setattr(line, "citizen_adds", raced)
+    post(client, location())
+    case = Case.objects.get()
+    assert case.has_location and len(calls) == 2
+    assert f"เพิ่มตำแหน่งในเรื่อง {case.receipt_no}" in line_api.last_reply()
 
 
 def test_cancel_discards_the_draft(
