@@ -159,7 +159,8 @@ def act(request: HttpRequest, receipt_no: str, action: str) -> HttpResponse:
         if isinstance(exc, ValueError) and not isinstance(exc, CaseError):
             text = _("Choose a score from 1 to 5.")
         if isinstance(exc, StaleCase):
-            # This page is already the case as it is now (the services re-read it).
+            # The page shown with this message is the case as it is now: read at the start
+            # of this request, or again by the service that lost the race.
             text = _(
                 "The complaint changed since you opened the page; here it is as it is now. "
                 "Send again if you still want to."
