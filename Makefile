@@ -14,12 +14,14 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,rq]'
 	touch $@
 
-# The task worker (notifications) and the SLA sweep run beside the server and stop with it.
+# The task worker (notifications), the registrar of public-form complaints and the SLA
+# sweep run beside the server and stop with it.
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@trap 'trap - EXIT INT TERM; kill 0' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py db_worker --no-startup-delay & \
+	DEBUG=$${DEBUG:-1} $(PY) manage.py register_complaints --every 0.5 & \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py sla_sweep --every 60 & \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 

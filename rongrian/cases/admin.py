@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rongrian.common.admin import ReadOnlyAdmin
 from rongrian.common.thaidate import format_date
 
-from .models import Attachment, Case, CaseEvent, ReceiptCounter
+from .models import Attachment, Case, CaseEvent, ReceiptCounter, Submission
 
 
 class CaseEventInline(admin.TabularInline):
@@ -87,3 +87,17 @@ class CaseEventAdmin(ReadOnlyAdmin):
 @admin.register(ReceiptCounter)
 class ReceiptCounterAdmin(ReadOnlyAdmin):
     list_display = ["organisation", "fiscal_year", "last_value"]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    """Public-form complaints as accepted (cases.pending): one not registered after a few
+    seconds means the registrar is not running; one with failed attempts shows why."""
+
+    list_display = ["receipt_no", "received_at", "channel", "case", "attempts"]
+    list_filter = [("case", admin.EmptyFieldListFilter), "attempts"]
+    search_fields = ["receipt_no"]
+    list_select_related = ["case"]
+    # The citizen's fields (contacts among them) are the case's to show, with its masking.
+    fields = ["organisation", "receipt_no", "received_at", "channel", "case", "attempts", "error"]
+    show_full_result_count = False

@@ -419,3 +419,59 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Submission(models.Model):
+    """A complaint taken from the public form: numbered and stored at once, in one row, so
+    the citizen has a receipt that no later step can lose; `cases.pending` registers it as
+    a Case (its words cut for search, its clocks started from `received_at`, its first
+    timeline event, its receipt message) within a second, or on the spot when the
+    citizen opens the tracking page first.
+
+    The row stays after registration, its fields emptied: it holds the form's idempotency
+    key, so a retried or double-clicked form gets the first receipt however long after
+    it comes."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, db_index=False)
+    fiscal_year = models.PositiveSmallIntegerField()
+    receipt_seq = models.PositiveIntegerField(editable=False)
+    receipt_no = models.CharField(_("receipt number"), max_length=32, editable=False)
+    tracking_code = models.CharField(max_length=12, default=new_tracking_code, editable=False)
+    idempotency_key = models.CharField(max_length=64)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    language = models.CharField(max_length=8, default="th")
+    received_at = models.DateTimeField(_("received"))
+    # The checked fields of the case, as cases.services.create_case takes them (the
+    # category by its id, coordinates as text); emptied once the case is registered.
+    fields = models.JSONField()
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("registered as case"),
+    )
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("accepted complaint")
+        verbose_name_plural = _("accepted complaints")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"], name="submission_idempotency_unique"
+            ),
+        ]
+        indexes = [
+            # What is still to register, and the receipt page of such a one: a few rows.
+            models.Index(
+                fields=["receipt_no"],
+                condition=models.Q(case__isnull=True),
+                name="submission_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt_no

@@ -20,12 +20,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from rongrian.sla.models import StageClock
 
-from .models import Case, CaseEvent, ReceiptCounter
+from .models import Case, CaseEvent, ReceiptCounter, Submission
 
 
 def one_statement() -> bool:
@@ -50,11 +50,7 @@ def record(case: Case, event: CaseEvent, clocks: Sequence[StageClock]) -> None:
         elif (seq := _increment(case)) is not None:
             _orm_insert(case, event, clocks, seq)
             break
-        # First case of the year: create the row, tolerating a concurrent creator.
-        ReceiptCounter.objects.bulk_create(
-            [ReceiptCounter(organisation_id=case.organisation_id, fiscal_year=case.fiscal_year)],
-            ignore_conflicts=True,
-        )
+        _create_counter(case)
     else:  # pragma: no cover - the counter row exists after the first attempt
         raise RuntimeError("no receipt counter")
     assert case.receipt_no == format_receipt(
@@ -62,7 +58,86 @@ def record(case: Case, event: CaseEvent, clocks: Sequence[StageClock]) -> None:
     )
 
 
-def _increment(case: Case) -> int | None:
+def accept(submission: Submission) -> None:
+    """Insert a public form's submission (fiscal_year set, receipt fields empty) with the
+    next number of its organisation and year: on PostgreSQL one statement, its own
+    transaction unless the caller has one. A repeated idempotency key raises
+    IntegrityError and leaves the counter as it was. Sets the primary key and the
+    receipt fields on the object."""
+    for _attempt in range(2):
+        if one_statement():
+            prefix = format_receipt(submission.organisation.code, submission.fiscal_year, 0)[:-6]
+            params = [
+                submission.organisation_id,
+                submission.fiscal_year,
+                prefix,
+                _json_row(submission, _SUBMISSION_SKIP),
+            ]
+            row = _execute_prepared(_accept_statement(), params)
+            if row is not None:
+                submission.pk, submission.receipt_seq, submission.receipt_no = row
+                submission._state.adding, submission._state.db = False, connection.alias
+                break
+        else:
+            with transaction.atomic():
+                if (seq := _increment(submission)) is not None:
+                    submission.receipt_seq = seq
+                    submission.receipt_no = format_receipt(
+                        submission.organisation.code, submission.fiscal_year, seq
+                    )
+                    submission.save(force_insert=True)
+                    break
+        _create_counter(submission)
+    else:  # pragma: no cover - the counter row exists after the first attempt
+        raise RuntimeError("no receipt counter")
+
+
+def _create_counter(numbered: Case | Submission) -> None:
+    """First number of the year: create the row, tolerating a concurrent creator."""
+    ReceiptCounter.objects.bulk_create(
+        [
+            ReceiptCounter(
+                organisation_id=numbered.organisation_id, fiscal_year=numbered.fiscal_year
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def insert_numbered(
+    case: Case, event: CaseEvent, clocks: Sequence[StageClock], submission: Submission
+) -> None:
+    """Insert the case of an accepted submission, already numbered, with its first event
+    and clocks, and mark the submission registered, its fields emptied (the case holds
+    them now, and the citizen's contacts are kept once), inside the caller's transaction
+    (on PostgreSQL in one statement). Raises IntegrityError if it was registered already."""
+    assert case.receipt_no and transaction.get_connection().in_atomic_block
+    if one_statement():
+        params = [
+            _json_row(case, _NUMBERED_CASE_SKIP),
+            _json_row(event, _EVENT_SKIP),
+            "[" + ",".join(_json_row(c, _CLOCK_SKIP) for c in clocks) + "]",
+            submission.pk,
+        ]
+        row = _execute_prepared(_register_statement(), params)
+        assert row is not None
+        case.pk, event.pk, marked = row
+        event.case = case
+        for clock in clocks:
+            clock.case = case
+        for obj in (case, event):
+            obj._state.adding, obj._state.db = False, connection.alias
+    else:
+        _orm_insert(case, event, clocks, case.receipt_seq)
+        marked = Submission.objects.filter(pk=submission.pk, case__isnull=True).update(
+            case=case, fields={}
+        )
+    if marked != 1:
+        raise IntegrityError(f"{submission.receipt_no} was registered already")
+    submission.case = case
+
+
+def _increment(case: Case | Submission) -> int | None:
     # One statement takes the row lock and reads the new value (SQLite >= 3.35).
     with connection.cursor() as cursor:
         cursor.execute(
@@ -74,7 +149,9 @@ def _increment(case: Case) -> int | None:
     return row[0] if row else None
 
 
-def _orm_insert(case: Case, event: CaseEvent, clocks: Sequence[StageClock], seq: int) -> None:
+def _orm_insert(
+    case: Case, event: CaseEvent, clocks: Sequence[StageClock], seq: int | None
+) -> None:
     case.receipt_seq = seq
     case.receipt_no = format_receipt(case.organisation.code, case.fiscal_year, seq)
     case.save(force_insert=True)
@@ -100,20 +177,7 @@ def _insert_numbered(case: Case, event: CaseEvent, clocks: Sequence[StageClock])
         _json_row(event, _EVENT_SKIP),
         "[" + ",".join(_json_row(c, _CLOCK_SKIP) for c in clocks) + "]",
     ]
-    # Django's cursors bind parameters into the text, so PostgreSQL parses and plans the
-    # statement every time; a cursor binding on the server lets psycopg prepare it once
-    # per connection (about a third of the database's work per complaint).
-    connection.ensure_connection()
-    connection.validate_no_broken_transaction()
-    raw = connection.connection
-    if raw.prepare_threshold is None:
-        # Django opens connections with preparing switched off (prepare_threshold None),
-        # which makes psycopg ignore prepare=True. A threshold no count reaches prepares
-        # this statement and still nothing of Django's.
-        raw.prepare_threshold = NEVER_BY_COUNT
-    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
-        cursor.execute(_statement(), params, prepare=True)
-        row = cursor.fetchone()
+    row = _execute_prepared(_statement(), params)
     if row is None:
         return False
     case.pk, case.receipt_seq, case.receipt_no, event.pk = row
@@ -131,6 +195,26 @@ NEVER_BY_COUNT = 2**31 - 1
 _CASE_SKIP = frozenset({"id", "receipt_seq", "receipt_no"})
 _EVENT_SKIP = frozenset({"id", "case_id"})
 _CLOCK_SKIP = frozenset({"id", "case_id"})
+_SUBMISSION_SKIP = frozenset({"id", "receipt_seq", "receipt_no"})
+_NUMBERED_CASE_SKIP = frozenset({"id"})
+
+
+def _execute_prepared(statement: str, params: list[Any]) -> tuple[Any, ...] | None:
+    """Run one of this module's statements, prepared once per connection; its first row."""
+    # Django's cursors bind parameters into the text, so PostgreSQL parses and plans the
+    # statement every time; a cursor binding on the server lets psycopg prepare it once
+    # per connection (about a third of the database's work per complaint).
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django opens connections with preparing switched off (prepare_threshold None),
+        # which makes psycopg ignore prepare=True. A threshold no count reaches prepares
+        # these statements and still nothing of Django's.
+        raw.prepare_threshold = NEVER_BY_COUNT
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+        cursor.execute(statement, params, prepare=True)
+        return cursor.fetchone()
 
 
 def _columns(model: type[models.Model], skip: frozenset[str]) -> list[models.Field[Any, Any]]:
@@ -198,50 +282,93 @@ def _prepared(field: models.Field[Any, Any], obj: models.Model) -> Any:
     return field.get_db_prep_save(field.pre_save(obj, add=True), connection)
 
 
+def _insert_select(
+    model: type[models.Model], skip: frozenset[str], first: dict[str, str], source: str
+) -> str:
+    """INSERT … SELECT of the columns the statement computes (`first`: column → expression),
+    then the row's other columns from the JSON parameter `r`."""
+    columns = [f.column for f in _columns(model, skip)]
+    names = [*first, *columns]
+    values = [*first.values(), *(f"r.{c}" for c in columns)]
+    table = model._meta.db_table
+    return (
+        f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} "
+        f"FROM {source.format(table=table)} r"
+    )
+
+
+def _next_number() -> str:
+    counter = ReceiptCounter._meta.db_table
+    return (
+        f"n AS (UPDATE {counter} SET last_value = last_value + 1 "
+        "WHERE organisation_id = %s AND fiscal_year = %s RETURNING last_value)"
+    )
+
+
+_NUMBERED = {
+    "receipt_seq": "n.last_value",
+    "receipt_no": "%s || CASE WHEN n.last_value < 1000000 "
+    "THEN lpad(n.last_value::text, 6, '0') ELSE n.last_value::text END",
+}
+
+
 @functools.cache
 def _statement() -> str:
-    def insert(
-        model: type[models.Model], skip: frozenset[str], first: dict[str, str], source: str
-    ) -> str:
-        """INSERT … SELECT of the columns the statement computes (`first`: column →
-        expression), then the row's other columns from the JSON parameter `r`."""
-        columns = [f.column for f in _columns(model, skip)]
-        names = [*first, *columns]
-        values = [*first.values(), *(f"r.{c}" for c in columns)]
-        table = model._meta.db_table
-        return (
-            f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} "
-            f"FROM {source.format(table=table)} r"
-        )
-
-    case = insert(
-        Case,
-        _CASE_SKIP,
-        {
-            "receipt_seq": "n.last_value",
-            "receipt_no": "%s || CASE WHEN n.last_value < 1000000 "
-            "THEN lpad(n.last_value::text, 6, '0') ELSE n.last_value::text END",
-        },
-        "n, json_populate_record(NULL::{table}, %s::json)",
+    case = _insert_select(
+        Case, _CASE_SKIP, _NUMBERED, "n, json_populate_record(NULL::{table}, %s::json)"
     )
-    event = insert(
+    event = _insert_select(
         CaseEvent,
         _EVENT_SKIP,
         {"case_id": "c.id"},
         "c, json_populate_record(NULL::{table}, %s::json)",
     )
-    clocks = insert(
+    clocks = _insert_select(
         StageClock,
         _CLOCK_SKIP,
         {"case_id": "c.id"},
         "c, json_populate_recordset(NULL::{table}, %s::json)",
     )
-    counter = ReceiptCounter._meta.db_table
     return (
-        f"WITH n AS (UPDATE {counter} SET last_value = last_value + 1 "
-        "WHERE organisation_id = %s AND fiscal_year = %s RETURNING last_value), "
+        f"WITH {_next_number()}, "
         f"c AS ({case} RETURNING id, receipt_seq, receipt_no), "
         f"e AS ({event} RETURNING id), "
         f"k AS ({clocks}) "
         "SELECT c.id, c.receipt_seq, c.receipt_no, e.id FROM c, e"
+    )
+
+
+@functools.cache
+def _accept_statement() -> str:
+    row = _insert_select(
+        Submission, _SUBMISSION_SKIP, _NUMBERED, "n, json_populate_record(NULL::{table}, %s::json)"
+    )
+    return f"WITH {_next_number()} {row} RETURNING id, receipt_seq, receipt_no"
+
+
+@functools.cache
+def _register_statement() -> str:
+    case = _insert_select(
+        Case, _NUMBERED_CASE_SKIP, {}, "json_populate_record(NULL::{table}, %s::json)"
+    )
+    event = _insert_select(
+        CaseEvent,
+        _EVENT_SKIP,
+        {"case_id": "c.id"},
+        "c, json_populate_record(NULL::{table}, %s::json)",
+    )
+    clocks = _insert_select(
+        StageClock,
+        _CLOCK_SKIP,
+        {"case_id": "c.id"},
+        "c, json_populate_recordset(NULL::{table}, %s::json)",
+    )
+    submission = Submission._meta.db_table
+    return (
+        f"WITH c AS ({case} RETURNING id), "
+        f"e AS ({event} RETURNING id), "
+        f"k AS ({clocks}), "
+        f"s AS (UPDATE {submission} SET case_id = c.id, fields = '{{}}' FROM c "
+        f"WHERE {submission}.id = %s AND {submission}.case_id IS NULL RETURNING 1) "
+        "SELECT c.id, e.id, (SELECT count(*) FROM s) FROM c, e"
     )

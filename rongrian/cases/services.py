@@ -108,45 +108,25 @@ def create_case(
     actor = Actor.of(by) if by is not None else CITIZEN_ACTOR
     if by is not None:
         _check_member(by, organisation)
-    case = Case(
+    case, event = new_case(
         organisation=organisation,
         channel=channel,
-        category=_resolve_category(organisation, category),
-        description=(description or "").strip(),
-        complainant_name=complainant_name.strip(),
-        complainant_phone=complainant_phone.strip(),
-        complainant_email=complainant_email.strip(),
-        complainant_line_id=complainant_line_id.strip(),
+        actor=actor,
+        description=description,
+        category=category,
+        complainant_name=complainant_name,
+        complainant_phone=complainant_phone,
+        complainant_email=complainant_email,
+        complainant_line_id=complainant_line_id,
         wants_updates=wants_updates,
         update_channel=update_channel,
         language=language,
-        address=address.strip(),
+        address=address,
         latitude=latitude,
         longitude=longitude,
-        received_at=received_at or timezone.now(),
-        idempotency_key=idempotency_key or None,
-    )
-    if contact_consent:
-        case.contact_consent_at = case.received_at
-    # Constraints are left to the database (the insert below); the field rules and
-    # clean() run here so a refusal names the field. FKs arrive as checked objects.
-    case.full_clean(
-        exclude=["receipt_no", "fiscal_year", "receipt_seq", "organisation", "category"],
-        validate_constraints=False,
-    )
-    case.search_text = search.index_text(
-        case.description, case.address, case.category.name if case.category else ""
-    )
-    case.fiscal_year = fiscal_year_be(local_date(case.received_at))
-    event = _new_event(
-        case,
-        seq=1,
-        action=Action.RECEIVE,
-        from_status="",
-        to_status=Status.RECEIVED,
-        actor=actor,
-        at=case.received_at,
-        data={"channel": str(channel)},
+        received_at=received_at,
+        idempotency_key=idempotency_key,
+        contact_consent=contact_consent,
     )
     # The case, numbered, with its first event and clocks is one statement on PostgreSQL
     # (see receipts), a transaction of its own; photos and a receipt message add rows,
@@ -177,6 +157,74 @@ def create_case(
                 return existing
         raise
     return case
+
+
+def new_case(
+    *,
+    organisation: Organisation,
+    channel: Channel | str,
+    actor: Actor,
+    description: str,
+    category: Category | int | None = None,
+    complainant_name: str = "",
+    complainant_phone: str = "",
+    complainant_email: str = "",
+    complainant_line_id: str = "",
+    wants_updates: bool = False,
+    update_channel: str = "",
+    language: str = "th",
+    address: str = "",
+    latitude: Any = None,
+    longitude: Any = None,
+    received_at: dt.datetime | None = None,
+    idempotency_key: str | None = None,
+    contact_consent: bool = False,
+    **numbered: Any,
+) -> tuple[Case, CaseEvent]:
+    """A new case and its first event, checked and not yet written (see create_case);
+    `numbered` are the receipt fields of a case numbered before (cases.pending)."""
+    case = Case(
+        organisation=organisation,
+        channel=channel,
+        category=_resolve_category(organisation, category),
+        description=(description or "").strip(),
+        complainant_name=complainant_name.strip(),
+        complainant_phone=complainant_phone.strip(),
+        complainant_email=complainant_email.strip(),
+        complainant_line_id=complainant_line_id.strip(),
+        wants_updates=wants_updates,
+        update_channel=update_channel,
+        language=language,
+        address=address.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        received_at=received_at or timezone.now(),
+        idempotency_key=idempotency_key or None,
+        **numbered,
+    )
+    if contact_consent:
+        case.contact_consent_at = case.received_at
+    # Constraints are left to the database (the insert below); the field rules and
+    # clean() run here so a refusal names the field. FKs arrive as checked objects.
+    case.full_clean(
+        exclude=["receipt_no", "fiscal_year", "receipt_seq", "organisation", "category"],
+        validate_constraints=False,
+    )
+    case.search_text = search.index_text(
+        case.description, case.address, case.category.name if case.category else ""
+    )
+    case.fiscal_year = fiscal_year_be(local_date(case.received_at))
+    event = _new_event(
+        case,
+        seq=1,
+        action=Action.RECEIVE,
+        from_status="",
+        to_status=Status.RECEIVED,
+        actor=actor,
+        at=case.received_at,
+        data={"channel": str(channel)},
+    )
+    return case, event
 
 
 def _resolve_category(

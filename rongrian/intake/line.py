@@ -55,6 +55,7 @@ from linebot.v3.webhooks import (
     UserSource,
 )
 
+from rongrian.cases import pending
 from rongrian.cases.choices import AttachmentKind, Channel, Status
 from rongrian.cases.exceptions import CaseError, StaleCase
 from rongrian.cases.lifecycle import OPEN
@@ -425,7 +426,7 @@ def follow_here(
     key = f"line-follow:{organisation.pk}:{line_user_id}"
     if ratelimit.count(key) >= settings.RONGRIAN_TRACK_FAIL_LIMIT:
         return _("Too many wrong tries. Wait 15 minutes or call the hotline.")
-    case = Case.objects.filter(organisation=organisation, receipt_no=receipt_no.upper()).first()
+    case = pending.registered(organisation.pk, receipt_no.upper())
     if case is None or not hmac.compare_digest(code.upper(), case.tracking_code):
         ratelimit.hit(key, window=settings.RONGRIAN_TRACK_FAIL_WINDOW)
         return _("No complaint matches this number and code. Check the receipt.")

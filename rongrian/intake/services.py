@@ -9,9 +9,10 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from rongrian.cases import pending
 from rongrian.cases.choices import Channel
 from rongrian.cases.lifecycle import OPEN
-from rongrian.cases.models import Case
+from rongrian.cases.models import Case, Submission
 from rongrian.cases.services import create_case
 from rongrian.catalog.models import Category
 from rongrian.org.models import Organisation, Staff
@@ -41,6 +42,19 @@ def submit(
         language=language,
         files=[p.as_new_file() for p in photos],
         **form.case_fields(),
+    )
+
+
+def accept(*, organisation: Organisation, form: ComplaintForm, language: str = "th") -> Submission:
+    """Take a validated public-form complaint without photos: numbered and stored at once,
+    registered as a case by cases.pending; a retried form returns the first submission."""
+    fields = form.case_fields()
+    return pending.accept(
+        organisation=organisation,
+        channel=Channel.WEB,
+        language=language,
+        idempotency_key=fields.pop("idempotency_key"),
+        fields=fields,
     )
 
 

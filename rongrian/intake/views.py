@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from contextlib import nullcontext
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from rongrian.cases import pending
 from rongrian.cases.choices import Channel
 from rongrian.cases.models import Case
 from rongrian.common import ratelimit
@@ -90,13 +92,18 @@ def complaint(request: HttpRequest, org_code: str | None = None) -> HttpResponse
             form.add_error("photos", photos_error)
         context = _form_context(organisation, form, photos_dropped=bool(request.FILES))
         return render(request, "intake/form.html", context, status=400)
+    language = (get_language() or "th")[:2]
+    if not photos:
+        # Numbered and kept in one row; cases.pending registers the case (see there).
+        taken = services.accept(organisation=organisation, form=form, language=language)
+        return redirect(_receipt_path(taken.receipt_no, taken.tracking_code))
     try:
         case = services.submit(
             organisation=organisation,
             form=form,
             photos=photos,
             channel=Channel.WEB,
-            language=(get_language() or "th")[:2],
+            language=language,
         )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
@@ -104,7 +111,17 @@ def complaint(request: HttpRequest, org_code: str | None = None) -> HttpResponse
         return render(request, "intake/form.html", _form_context(organisation, form), status=400)
     # The receipt page, opened with the code, grants this browser the tracking page;
     # the submission itself writes no session.
-    return redirect("intake:receipt", receipt_no=case.receipt_no, code=case.tracking_code)
+    return redirect(_receipt_path(case.receipt_no, case.tracking_code))
+
+
+@functools.cache
+def _receipt_prefix() -> str:
+    return reverse("intake:receipt", kwargs={"receipt_no": "N", "code": "C"})[: -len("N/C/")]
+
+
+def _receipt_path(receipt_no: str, code: str) -> str:
+    """The receipt's address (reversed once: every complaint is redirected to one)."""
+    return f"{_receipt_prefix()}{receipt_no}/{code}/"
 
 
 def receipt(request: HttpRequest, receipt_no: str, code: str) -> HttpResponse:
@@ -115,14 +132,12 @@ def receipt(request: HttpRequest, receipt_no: str, code: str) -> HttpResponse:
         access.check_client(request)
     except access.Throttled:
         raise Http404 from None
-    case = (
-        Case.objects.select_related("organisation", "category")
-        .filter(receipt_no=receipt_no, tracking_code=code.upper())
-        .first()
-    )
+    case = _receipt_case(receipt_no, code.upper())
     if case is None:
         access.record_failure(request, receipt_no)
         raise Http404
+    # A complaint not registered yet is granted by its receipt number; the tracking page
+    # registers it if it is opened first.
     grant(request, case)
     link = tracking_url(case)
     # The slip handed over the counter is in Thai (or the citizen's language), whatever
@@ -143,6 +158,19 @@ def receipt(request: HttpRequest, receipt_no: str, code: str) -> HttpResponse:
                 "follow_on_line": follow_on_line(case),
             },
         )
+
+
+def _receipt_case(receipt_no: str, code: str) -> Case | None:
+    """The case of the receipt, or what the receipt shows of a complaint accepted from
+    the public form and not registered yet (cases.pending)."""
+    cases = Case.objects.select_related("organisation", "category").filter(
+        receipt_no=receipt_no, tracking_code=code
+    )
+    case = cases.first()
+    if case is None and (taken := pending.pending(receipt_no)) is not None:
+        return pending.as_case(taken) if taken.tracking_code == code else None
+    # Registered between the two questions: the case is there now.
+    return case or cases.first()
 
 
 def follow_on_line(case: Case) -> dict[str, str] | None:

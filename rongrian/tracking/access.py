@@ -16,6 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from rongrian.cases import pending
 from rongrian.cases.models import Case
 from rongrian.common import ratelimit
 
@@ -31,25 +32,32 @@ def tracking_url(case: Case) -> str:
     return settings.RONGRIAN_PUBLIC_URL.rstrip("/") + path
 
 
-def granted(request: HttpRequest) -> list[int]:
-    """The ids of the cases this browser has proved it may follow."""
-    pending = getattr(request, "_tracking_grants", None)
-    if pending is not None:
-        return pending
+def granted(request: HttpRequest) -> list[str]:
+    """What this browser has proved it may follow: case ids, and the receipt numbers of
+    complaints accepted but not yet registered when the browser got them (cases.pending)."""
+    held = getattr(request, "_tracking_grants", None)
+    if held is not None:
+        return held
     value = request.get_signed_cookie(
         COOKIE, default="", salt=SALT, max_age=settings.SESSION_COOKIE_AGE
     )
-    return [int(pk) for pk in value.split(".") if pk.isdigit()][:MAX_GRANTS]
+    return [token for token in value.split(".") if token][:MAX_GRANTS]
+
+
+def _token(case: Case) -> str:
+    return str(case.pk) if case.pk is not None else case.receipt_no
 
 
 def grant(request: HttpRequest, case: Case) -> None:
     """Remember the case for this browser; GrantsMiddleware writes the cookie."""
-    others = [pk for pk in granted(request) if pk != case.pk]
-    request._tracking_grants = [case.pk, *others][:MAX_GRANTS]  # type: ignore[attr-defined]
+    token = _token(case)
+    others = [t for t in granted(request) if t not in (token, case.receipt_no)]
+    request._tracking_grants = [token, *others][:MAX_GRANTS]  # type: ignore[attr-defined]
 
 
 def has_grant(request: HttpRequest, case: Case) -> bool:
-    return case.pk in granted(request)
+    tokens = granted(request)
+    return str(case.pk) in tokens or case.receipt_no in tokens
 
 
 class GrantsMiddleware:
@@ -60,11 +68,11 @@ class GrantsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        pending = getattr(request, "_tracking_grants", None)
-        if pending is not None:
+        held = getattr(request, "_tracking_grants", None)
+        if held is not None:
             response.set_signed_cookie(
                 COOKIE,
-                ".".join(str(pk) for pk in pending),
+                ".".join(held),
                 salt=SALT,
                 max_age=settings.SESSION_COOKIE_AGE,
                 secure=settings.SESSION_COOKIE_SECURE,
@@ -130,6 +138,13 @@ def open_case(request: HttpRequest, receipt_no: str, answer: str) -> Case | None
         "pk", "receipt_no", "tracking_code", "complainant_phone"
     )[:1]
     case = next(iter(found), None)
+    if case is None and (taken := pending.pending(receipt_no)) is not None:
+        # Accepted from the public form and not registered yet: registered now, once the
+        # answer is right (the citizen wants the page; the loop would do it in a moment).
+        phone = taken.fields.get("complainant_phone", "")
+        probe = Case(tracking_code=taken.tracking_code, complainant_phone=phone)
+        if second_factor_matches(probe, answer):
+            case = pending.register_now(taken)
     if case is None or not second_factor_matches(case, answer):
         record_failure(request, receipt_no)
         return None

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from rongrian.cases import pending
 from rongrian.cases import services as case_services
 from rongrian.cases.choices import Status
 from rongrian.cases.exceptions import CaseError, StaleCase
@@ -64,11 +65,15 @@ def open_link(request: HttpRequest, receipt_no: str, code: str) -> HttpResponse:
 def _granted_case(request: HttpRequest, receipt_no: str, *also: str) -> Case | None:
     """The case if this browser was granted it; `also` names more relations to read with
     it (the page reads the rating)."""
-    case = (
-        Case.objects.select_related("organisation", "category", *also)
-        .filter(receipt_no=receipt_no)
-        .first()
+    cases = Case.objects.select_related("organisation", "category", *also).filter(
+        receipt_no=receipt_no
     )
+    case = cases.first()
+    if case is None and (taken := pending.pending(receipt_no)) is not None:
+        # Accepted from the form a moment ago and not registered yet: registered now.
+        if access.has_grant(request, pending.as_case(taken)):
+            pending.register_now(taken)
+        case = cases.first()
     if case is None or not access.has_grant(request, case):
         return None
     return case

@@ -809,3 +809,25 @@ def test_an_administrator_sees_only_their_organisations_channel(
     assert demo.org.name in listing and other_org.name not in listing
     foreign_url = f"/admin/intake/linechannel/{foreign.pk}/change/"
     assert client.get(foreign_url).status_code in (302, 404)
+
+
+def test_a_receipt_sent_to_the_chat_before_its_complaint_is_registered_is_followed(
+    client: Client, channel: LineChannel, demo: Any
+) -> None:
+    from rongrian.cases import pending
+
+    channel.basic_id = "@lampangcity"
+    channel.save()
+    taken = pending.accept(
+        organisation=demo.org,
+        channel="web",
+        language="th",
+        idempotency_key="line-1",
+        fields={"description": "ไฟดับ", "wants_updates": True, "update_channel": "line"},
+    )
+    html = client.get(f"/receipt/{taken.receipt_no}/{taken.tracking_code}/").content.decode()
+    printed = re.search(r'<strong class="big-number">([^<]+)</strong>', html)[1]
+    assert "@lampangcity" in html and printed == f"{taken.receipt_no} {taken.tracking_code}"
+    post(client, text(printed))  # a moment later, before the registrar got to it
+    case = Case.objects.get(receipt_no=taken.receipt_no)
+    assert (case.complainant_line_id, case.update_channel) == (USER, "line")

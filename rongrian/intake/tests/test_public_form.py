@@ -11,6 +11,7 @@ from django.test import Client
 from PIL import Image
 
 from rongrian.cases.models import Attachment, Case, ReceiptCounter
+from rongrian.cases.pending import register_pending
 from rongrian.notify.models import Notification
 
 from .images import GPS_IFD, jpeg_with_gps, pdf_named_jpg
@@ -29,7 +30,11 @@ def form_data(demo: Any) -> dict[str, Any]:
 
 
 def post(client: Client, data: dict[str, Any], **extra: Any) -> Any:
-    return client.post("/complaint/", data, **extra)
+    """Send the form, then let the registrar run (cases.pending; `make run` runs it twice
+    a second) so the complaint is a case."""
+    response = client.post("/complaint/", data, **extra)
+    register_pending()
+    return response
 
 
 def test_the_form_is_thai_with_categories_explained_and_a_map(client: Client, demo: Any) -> None:
