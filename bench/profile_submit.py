@@ -85,12 +85,15 @@ PARTS = [
     ("rongrian.intake.views", "complaint", "the view (all below)"),
     ("rongrian.intake.views", "ComplaintForm", "  the form: building it"),
     ("rongrian.intake.forms", "ComplaintForm.is_valid", "  the form: validating"),
-    ("rongrian.intake.services", "submit", "  create_case (all below)"),
-    ("rongrian.cases.models", "Case.full_clean", "    model validation"),
-    ("rongrian.cases.search", "index_text", "    word segmentation"),
-    ("rongrian.sla.clocks", "new_case_clocks", "    the clocks' deadlines"),
-    ("rongrian.cases.receipts", "record", "    the numbering statement"),
+    ("rongrian.intake.services", "accept", "  accepting it (all below)"),
+    ("rongrian.intake.forms", "ComplaintForm.case_fields", "    the fields and retry key"),
+    ("rongrian.cases.receipts", "accept", "    the numbering statement"),
     ("rongrian.intake.views", "redirect", "  the redirect to the receipt"),
+    ("rongrian.cases.pending", "register_pending", "registering (not in the request)"),
+    ("rongrian.cases.models", "Case.full_clean", "  model validation"),
+    ("rongrian.cases.search", "index_text", "  word segmentation"),
+    ("rongrian.sla.clocks", "new_case_clocks", "  the clocks' deadlines"),
+    ("rongrian.cases.receipts", "insert_numbered", "  writing the case, event, clocks"),
 ]
 
 

@@ -164,6 +164,16 @@ def floor_summary(rows: list[dict[str, Any]]) -> str:
             if "vs_pgbench" in r:
                 share += f", {r['vs_pgbench']:.0%} of pgbench's insert rate"
             lines.append(f"{r['database']}: public submissions = {share}")
+        if (
+            r["scenario"] == "public complaint submission, registrar running"
+            and "vs_framework_floor" in r
+        ):
+            lines.append(
+                f"{r['database']}: with the registrar running, submissions = "
+                f"{r['vs_framework_floor']:.0%} of the framework floor; "
+                f"{fmt(r.get('registered'), 0)} registered during the run, "
+                f"{fmt(r.get('waiting_at_end'), 0)} waiting at its end"
+            )
         if r["scenario"].startswith("floor: the app's middleware") and "vs_framework_floor" in r:
             lines.append(
                 f"{r['database']}: the app's middleware alone leaves "
@@ -228,11 +238,11 @@ def table(rows: list[dict[str, Any]]) -> str:
                 else (f"{fmt(r['p99_seconds'], 3)} s" if "p99_seconds" in r else "—")
             )
         )
-        notes = ", ".join(
-            f"{k}={fmt(v)}" for k, v in r.items() if k in ("found", "escalations", "auto_closed")
-        )
+        counted = ("found", "escalations", "auto_closed", "registered", "waiting_at_end")
+        notes = ", ".join(f"{k}={fmt(v)}" for k, v in r.items() if k in counted)
         if "cpu_ms" in r:
-            notes = "CPU ms/req " + " ".join(f"{k} {v:.2f}" for k, v in r["cpu_ms"].items())
+            cpu = "CPU ms/req " + " ".join(f"{k} {v:.2f}" for k, v in r["cpu_ms"].items())
+            notes = f"{cpu}, {notes}" if notes else cpu
         lines.append(
             [
                 r["scenario"],

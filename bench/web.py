@@ -113,8 +113,9 @@ def worker_peak_rss_mb(master: int) -> float:
     return peak / 1024
 
 
-def cpu_ticks(master: int) -> dict[int, tuple[str, int]]:
-    """Per process, CPU time (clock ticks) used so far: the app's workers and PostgreSQL."""
+def cpu_ticks(master: int, registrar: int | None = None) -> dict[int, tuple[str, int]]:
+    """Per process, CPU time (clock ticks) used so far: the app's workers, PostgreSQL and
+    the registrar (cases.pending) when one runs."""
     ticks = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -126,6 +127,8 @@ def cpu_ticks(master: int) -> dict[int, tuple[str, int]]:
         used = int(fields[11]) + int(fields[12])  # utime + stime
         if int(fields[1]) == master:
             ticks[int(stat.parent.name)] = ("app", used)
+        elif registrar is not None and int(stat.parent.name) == registrar:
+            ticks[registrar] = ("registrar", used)
         elif name == "postgres":
             ticks[int(stat.parent.name)] = ("db", used)
     return ticks
@@ -138,8 +141,45 @@ def cpu_used(
     short-lived parallel workers that ended in between are not counted: a lower bound)."""
     used = {"app": 0, "db": 0}
     for pid, (part, ticks) in after.items():
-        used[part] += ticks - before.get(pid, (part, 0))[1]
+        used[part] = used.get(part, 0) + ticks - before.get(pid, (part, 0))[1]
     return used
+
+
+def waiting(url: str) -> tuple[int, int]:
+    """Accepted complaints of the bench's organisation: (not yet registered, registered)."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT count(*) FILTER (WHERE case_id IS NULL), count(case_id) "
+            "FROM cases_submission s JOIN org_organisation o ON o.id = s.organisation_id "
+            "WHERE o.code = 'BENCH'"
+        ).fetchone()
+    return row[0], row[1]
+
+
+def drain(url: str, vendor: str, cases: int) -> dict[str, Any]:
+    """The registrar over the backlog the submission rows left: complaints registered per
+    second by one process, with its CPU and its PostgreSQL backend's per complaint."""
+    done = subprocess.run(
+        [PY, "-m", "bench.drain"], cwd=ROOT, env=server_env(url), capture_output=True, text=True
+    )
+    name = "registering accepted complaints (registrar, one process)"
+    if done.returncode != 0:
+        return {"scenario": name, "database": vendor, "error": done.stderr[-500:]}
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["unit"] = "cases/s"
+    return {"scenario": name, "database": vendor, "cases": cases, **figures}
+
+
+def start_registrar(url: str) -> subprocess.Popen[bytes]:
+    """`make run`'s registrar loop (register_complaints --every 0.5)."""
+    return subprocess.Popen(
+        [PY, "manage.py", "register_complaints", "--every", "0.5"],
+        cwd=ROOT,
+        env=server_env(url),
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def wrk(
@@ -314,6 +354,20 @@ def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> l
             },
         ),
         (
+            "public complaint submission, registrar running",
+            f"{base}/complaint/{info['submit_to']}/",
+            {
+                "script": "post.lua",
+                "registrar": True,
+                "env": {
+                    "BENCH_BODY": multipart,
+                    "BENCH_CONTENT_TYPE": content_type,
+                    "BENCH_COOKIE": f"csrftoken={csrf}",
+                    "BENCH_CSRF": csrf,
+                },
+            },
+        ),
+        (
             "tracking lookup (QR link)",
             base,
             {
@@ -413,11 +467,26 @@ def app_scenarios(url: str, vendor: str, cases: int, only: set[str] | None) -> l
                 rows.append({"scenario": name, "database": vendor, "error": problem})
                 log(f"{vendor}: {name}: {problem}")
                 continue
+            registrar = None
+            if options.get("registrar"):
+                # What the submission rows before left waiting is registered first, so
+                # the registrar starts even with the form.
+                rows.append(drain(url, vendor, cases))
+                registrar = start_registrar(url)
             # 2 s unmeasured first: the workers' caches and PostgreSQL's buffers warm up.
             wrk(target, script=options.get("script"), env=options.get("env"), duration=2)
-            before, load_before = cpu_ticks(server.pid), os.times()
+            keep = registrar.pid if registrar else None
+            before, load_before = cpu_ticks(server.pid, keep), os.times()
+            queue_before = waiting(url) if registrar and vendor == "postgresql" else None
             figures = wrk(target, script=options.get("script"), env=options.get("env"))
-            after, load_after = cpu_ticks(server.pid), os.times()
+            after, load_after = cpu_ticks(server.pid, keep), os.times()
+            if queue_before is not None:
+                queue_after = waiting(url)
+                # Registered during the measured run, and left waiting at its end.
+                figures["registered"] = queue_after[1] - queue_before[1]
+                figures["waiting_at_end"] = queue_after[0]
+            if registrar is not None:
+                stop(registrar)
             if figures.get("requests"):
                 # Where each request's CPU went: app workers, PostgreSQL, and wrk itself.
                 per_request = 1000 / figures["requests"]
