@@ -83,10 +83,10 @@ def _environ(category: int, run: str, n: int, multipart: bool = False) -> dict[s
 # own line and in the enclosing one.
 PARTS = [
     ("rongrian.intake.views", "complaint", "the view (all below)"),
-    ("rongrian.intake.views", "ComplaintForm", "  the form: building it"),
+    ("rongrian.intake.quick", "clean", "  checking it (intake.quick)"),
+    ("rongrian.intake.views", "ComplaintForm", "  the form, if quick left it: building"),
     ("rongrian.intake.forms", "ComplaintForm.is_valid", "  the form: validating"),
     ("rongrian.intake.services", "accept", "  accepting it (all below)"),
-    ("rongrian.intake.forms", "ComplaintForm.case_fields", "    the fields and retry key"),
     ("rongrian.cases.receipts", "accept", "    the numbering statement"),
     ("rongrian.intake.views", "redirect", "  the redirect to the receipt"),
     ("rongrian.cases.pending", "register_pending", "registering (not in the request)"),

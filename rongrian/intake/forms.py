@@ -217,66 +217,78 @@ class ComplaintForm(forms.Form):
                 "address",
                 _("The map pin is outside Thailand. Move it to the place of the problem."),
             )
-        contacts = {
-            "sms": data.get("phone"),
-            "email": data.get("email"),
-            "line": data.get("line_id"),
-        }
-        if data.get("wants_updates"):
-            channel = data.get("update_channel") or next((c for c, v in contacts.items() if v), "")
-            if not channel:
-                self.add_error(
-                    "update_channel",
-                    _("Give a phone number, e-mail or LINE ID so we can tell you."),
-                )
-            elif channel != "line" and not contacts.get(channel):
-                field = {"sms": "phone", "email": "email", "line": "line_id"}[channel]
-                self.add_error(
-                    field,
-                    _("Fill this in to be told by %(channel)s.")
-                    % {"channel": dict(UPDATE_CHANNELS)[channel]},
-                )
-            data["update_channel"] = channel
+        for field, message in choose_update_channel(data):
+            self.add_error(field, message)
         if self.requires_consent(data) and not data.get("consent"):
             self.add_error("consent", _("Tick to agree, or leave your contact details out."))
         return data
 
     def requires_consent(self, data: dict[str, Any]) -> bool:
-        return any(data.get(f) for f in ("name", "phone", "email", "line_id"))
+        return wants_consent(data)
 
     def case_fields(self) -> dict[str, Any]:
-        fields = self._content()
-        return {**fields, "idempotency_key": self.retry_key(fields)}
-
-    def retry_key(self, fields: dict[str, Any]) -> str:
-        """The form render's key with what it carries: a retried or double-clicked form
-        is one case, but a page brought back with the browser's Back button and sent
-        with other words is another complaint, not the first one's receipt again."""
-        content = json.dumps(
-            {k: v.pk if isinstance(v, Category) else v for k, v in fields.items()},
-            default=str,
-            sort_keys=True,
-            ensure_ascii=False,
-        )
+        fields = case_content(self.cleaned_data, consent_asked=self.requires_consent)
         key = self.cleaned_data["idempotency_key"]
-        return hashlib.sha256(f"{key}\n{content}".encode()).hexdigest()  # 64, the column
+        return {**fields, "idempotency_key": retry_key(key, fields)}
 
-    def _content(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {
-            "category": d.get("category"),
-            "description": d["description"],
-            "address": d.get("address", ""),
-            "latitude": d.get("latitude"),
-            "longitude": d.get("longitude"),
-            "complainant_name": d.get("name", ""),
-            "complainant_phone": d.get("phone", ""),
-            "complainant_email": d.get("email", ""),
-            "complainant_line_id": d.get("line_id", ""),
-            "wants_updates": bool(d.get("wants_updates")),
-            "update_channel": d.get("update_channel", "") if d.get("wants_updates") else "",
-            "contact_consent": bool(d.get("consent")) and self.requires_consent(d),
+
+def choose_update_channel(data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """For a complainant who wants news: sets data["update_channel"] (the one chosen, or the
+    first contact given) and returns what is missing, as (field, message) pairs."""
+    if not data.get("wants_updates"):
+        return []
+    contacts = {"sms": data.get("phone"), "email": data.get("email"), "line": data.get("line_id")}
+    channel = data.get("update_channel") or next((c for c, v in contacts.items() if v), "")
+    data["update_channel"] = channel
+    if not channel:
+        return [("update_channel", _("Give a phone number, e-mail or LINE ID so we can tell you."))]
+    if channel != "line" and not contacts.get(channel):
+        field = {"sms": "phone", "email": "email", "line": "line_id"}[channel]
+        message = _("Fill this in to be told by %(channel)s.") % {
+            "channel": dict(UPDATE_CHANNELS)[channel]
         }
+        return [(field, message)]
+    return []
+
+
+def case_content(d: dict[str, Any], *, consent_asked: Any) -> dict[str, Any]:
+    """The case's fields from a complaint form's cleaned data (`consent_asked(d)`: whether
+    the form asked for consent to keep these contacts)."""
+    return {
+        "category": d.get("category"),
+        "description": d["description"],
+        "address": d.get("address", ""),
+        "latitude": d.get("latitude"),
+        "longitude": d.get("longitude"),
+        "complainant_name": d.get("name", ""),
+        "complainant_phone": d.get("phone", ""),
+        "complainant_email": d.get("email", ""),
+        "complainant_line_id": d.get("line_id", ""),
+        "wants_updates": bool(d.get("wants_updates")),
+        "update_channel": d.get("update_channel", "") if d.get("wants_updates") else "",
+        "contact_consent": bool(d.get("consent")) and consent_asked(d),
+    }
+
+
+def retry_key(key: str, fields: dict[str, Any]) -> str:
+    """The form render's key with what it carries: a retried or double-clicked form is one
+    case, but a page brought back with the browser's Back button and sent with other words
+    is another complaint, not the first one's receipt again."""
+    content = json.dumps(
+        {k: v.pk if isinstance(v, Category) else v for k, v in fields.items()},
+        default=str,
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(f"{key}\n{content}".encode()).hexdigest()  # 64, the column
+
+
+def wants_consent(data: dict[str, Any]) -> bool:
+    """The public form asks for consent once any contact detail is given."""
+    return any(data.get(f) for f in CONTACT_FIELDS)
+
+
+CONTACT_FIELDS = ("name", "phone", "email", "line_id")
 
 
 ComplaintForm.base_fields = SharedFields(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -45,10 +46,13 @@ def submit(
     )
 
 
-def accept(*, organisation: Organisation, form: ComplaintForm, language: str = "th") -> Submission:
-    """Take a validated public-form complaint without photos: numbered and stored at once,
-    registered as a case by cases.pending; a retried form returns the first submission."""
-    fields = form.case_fields()
+def accept(
+    *, organisation: Organisation, fields: dict[str, Any], language: str = "th"
+) -> Submission:
+    """Take a checked public-form complaint without photos (the case fields with their
+    retry key: ComplaintForm.case_fields or intake.quick.clean): numbered and stored at
+    once, registered as a case by cases.pending; a retried form gets the first one."""
+    fields = dict(fields)
     return pending.accept(
         organisation=organisation,
         channel=Channel.WEB,

@@ -26,7 +26,7 @@ from rongrian.org.models import Organisation
 from rongrian.tracking import access
 from rongrian.tracking.access import grant, tracking_url
 
-from . import services
+from . import quick, services
 from .forms import ComplaintForm, CounterForm
 from .line import follow_text
 from .models import LineChannel
@@ -72,14 +72,21 @@ def complaint(request: HttpRequest, org_code: str | None = None) -> HttpResponse
             _form_context(organisation, ComplaintForm(organisation=organisation)),
         )
 
-    form = ComplaintForm(request.POST, organisation=organisation)
     attempts = ratelimit.hit(
         f"submit:{ratelimit.client_ip(request)}", window=settings.RONGRIAN_SUBMIT_WINDOW
     )
     if attempts > settings.RONGRIAN_SUBMIT_LIMIT:
+        form = ComplaintForm(request.POST, organisation=organisation)
         form.is_valid()
         context = _form_context(organisation, form, too_many=True)
         return render(request, "intake/form.html", context, status=429)
+    language = (get_language() or "th")[:2]
+    if not request.FILES and (fields := quick.clean(request.POST, organisation)) is not None:
+        # The usual complaint, checked by the form's rules without building the form,
+        # numbered and kept in one row; cases.pending registers the case (see there).
+        taken = services.accept(organisation=organisation, fields=fields, language=language)
+        return redirect(_receipt_path(taken.receipt_no, taken.tracking_code))
+    form = ComplaintForm(request.POST, organisation=organisation)
     photos_error = ""
     photos = []
     if form.is_valid():
@@ -92,10 +99,9 @@ def complaint(request: HttpRequest, org_code: str | None = None) -> HttpResponse
             form.add_error("photos", photos_error)
         context = _form_context(organisation, form, photos_dropped=bool(request.FILES))
         return render(request, "intake/form.html", context, status=400)
-    language = (get_language() or "th")[:2]
     if not photos:
-        # Numbered and kept in one row; cases.pending registers the case (see there).
-        taken = services.accept(organisation=organisation, form=form, language=language)
+        fields = form.case_fields()
+        taken = services.accept(organisation=organisation, fields=fields, language=language)
         return redirect(_receipt_path(taken.receipt_no, taken.tracking_code))
     try:
         case = services.submit(
