@@ -24,7 +24,6 @@ import pstats
 import sys
 import time
 import urllib.parse
-from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongrian.settings")
@@ -34,12 +33,12 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
 from rongrian.catalog.models import Category  # noqa: E402
 from rongrian.wsgi import application  # noqa: E402
 
+from .drain import backend_ticks  # noqa: E402
 from .web import browser_form  # noqa: E402
 
 CSRF = "a" * 32
@@ -128,19 +127,6 @@ def _replace_callback(patterns: list[Any], view: Any, replacement: Any) -> None:
             pattern.callback = replacement
 
 
-def _backend_ticks() -> int | None:
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:  # the server runs elsewhere
-        return None
-    return int(fields[11]) + int(fields[12])
-
-
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     count = int(args[0]) if args else 2000
@@ -162,7 +148,7 @@ def main() -> None:
         raise SystemExit(f"the form did not take the complaint: {statuses[-1]}")
     profile = cProfile.Profile(time.process_time) if "--profile" in sys.argv else None
     spent = _time_parts() if "--parts" in sys.argv else None
-    backend = _backend_ticks()
+    backend = backend_ticks()
     wall, cpu = time.perf_counter(), time.process_time()
     if profile:
         profile.enable()
@@ -174,7 +160,7 @@ def main() -> None:
     print(
         f"{count} submissions: app CPU {cpu / count * 1e3:.3f} ms, wall {wall / count * 1e3:.3f} ms"
     )
-    after = _backend_ticks()
+    after = backend_ticks()
     if backend is not None and after is not None:
         ms = (after - backend) / os.sysconf("SC_CLK_TCK") / count * 1e3
         print(f"PostgreSQL backend CPU {ms:.3f} ms per submission")

@@ -312,11 +312,8 @@ _NUMBERED = {
 }
 
 
-@functools.cache
-def _statement() -> str:
-    case = _insert_select(
-        Case, _CASE_SKIP, _NUMBERED, "n, json_populate_record(NULL::{table}, %s::json)"
-    )
+def _first_event_and_clocks() -> tuple[str, str]:
+    """The inserts of a new case's first event and clocks, after its insert `c`."""
     event = _insert_select(
         CaseEvent,
         _EVENT_SKIP,
@@ -329,6 +326,15 @@ def _statement() -> str:
         {"case_id": "c.id"},
         "c, json_populate_recordset(NULL::{table}, %s::json)",
     )
+    return event, clocks
+
+
+@functools.cache
+def _statement() -> str:
+    case = _insert_select(
+        Case, _CASE_SKIP, _NUMBERED, "n, json_populate_record(NULL::{table}, %s::json)"
+    )
+    event, clocks = _first_event_and_clocks()
     return (
         f"WITH {_next_number()}, "
         f"c AS ({case} RETURNING id, receipt_seq, receipt_no), "
@@ -351,18 +357,7 @@ def _register_statement() -> str:
     case = _insert_select(
         Case, _NUMBERED_CASE_SKIP, {}, "json_populate_record(NULL::{table}, %s::json)"
     )
-    event = _insert_select(
-        CaseEvent,
-        _EVENT_SKIP,
-        {"case_id": "c.id"},
-        "c, json_populate_record(NULL::{table}, %s::json)",
-    )
-    clocks = _insert_select(
-        StageClock,
-        _CLOCK_SKIP,
-        {"case_id": "c.id"},
-        "c, json_populate_recordset(NULL::{table}, %s::json)",
-    )
+    event, clocks = _first_event_and_clocks()
     submission = Submission._meta.db_table
     return (
         f"WITH c AS ({case} RETURNING id), "

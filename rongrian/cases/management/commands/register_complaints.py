@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import signal
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
 
 from rongrian.cases.pending import BATCH, register_pending
+from rongrian.common.loop import run_every
 
 
 class Command(BaseCommand):
@@ -29,27 +28,13 @@ class Command(BaseCommand):
         if every < 0:
             self.stderr.write("--every must be a positive number of seconds.")
             raise SystemExit(2)
-        self.stopping = False
-        if every:
-            signal.signal(signal.SIGTERM, self._stop)
-            signal.signal(signal.SIGINT, self._stop)
-        while True:
+
+        def step() -> bool:
             started = time.monotonic()
             done = register_pending()
             if done or not every:
-                self.stdout.write(
-                    f"register_complaints: {done} registered ({time.monotonic() - started:.2f} s)"
-                )
-            if not every or self.stopping:
-                return
-            if done == BATCH:
-                continue  # a backlog: the next batch at once
-            close_old_connections()
-            deadline = started + every
-            while not self.stopping and time.monotonic() < deadline:
-                time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
-            if self.stopping:
-                return
+                elapsed = time.monotonic() - started
+                self.stdout.write(f"register_complaints: {done} registered ({elapsed:.2f} s)")
+            return done == BATCH  # a backlog: the next batch at once
 
-    def _stop(self, signum: int, frame: Any) -> None:
-        self.stopping = True
+        run_every(every, step)

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import signal
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
 
+from rongrian.common.loop import run_every
 from rongrian.sla.sweep import sweep
 
 
@@ -30,22 +29,11 @@ class Command(BaseCommand):
         if every < 0:
             self.stderr.write("--every must be a positive number of seconds.")
             raise SystemExit(2)
-        self.stopping = False
-        if every:
-            signal.signal(signal.SIGTERM, self._stop)
-            signal.signal(signal.SIGINT, self._stop)
-        while True:
+
+        def step() -> bool:
             started = time.monotonic()
             result = sweep()
             self.stdout.write(f"sla_sweep: {result} ({time.monotonic() - started:.2f} s)")
-            if not every or self.stopping:
-                return
-            close_old_connections()
-            deadline = started + every
-            while not self.stopping and time.monotonic() < deadline:
-                time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
-            if self.stopping:
-                return
+            return False
 
-    def _stop(self, signum: int, frame: Any) -> None:
-        self.stopping = True
+        run_every(every, step)
