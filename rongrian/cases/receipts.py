@@ -363,7 +363,11 @@ def _register_statement() -> str:
         f"WITH c AS ({case} RETURNING id), "
         f"e AS ({event} RETURNING id), "
         f"k AS ({clocks}), "
+        # By its key alone: the caller holds the row's lock (FOR UPDATE), and "case_id IS
+        # NULL" here made the planner walk the index of waiting rows instead (the queue
+        # then cost more the longer it was). A second registration would still fail on
+        # the case's unique receipt number.
         f"s AS (UPDATE {submission} SET case_id = c.id, fields = '{{}}' FROM c "
-        f"WHERE {submission}.id = %s AND {submission}.case_id IS NULL RETURNING 1) "
+        f"WHERE {submission}.id = %s RETURNING 1) "
         "SELECT c.id, e.id, (SELECT count(*) FROM s) FROM c, e"
     )
