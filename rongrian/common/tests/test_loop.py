@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from rongrian.common import loop
 from rongrian.common.loop import run_every
 
 
@@ -19,7 +20,8 @@ def _keep_signal_handlers() -> Iterator[None]:
         signal.signal(sig, handler)
 
 
-def test_once_without_every() -> None:
+def test_once_without_every(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loop, "close_old_connections", lambda: None)
     calls: list[float] = []
     run_every(0, lambda: calls.append(time.monotonic()) is None)
     assert len(calls) == 1
@@ -37,6 +39,8 @@ def test_work_left_runs_at_once_and_sigterm_ends_the_loop_after_the_step(
 
     monkeypatch.setattr(time, "monotonic", lambda: clock["now"])
     monkeypatch.setattr(time, "sleep", sleep)
+    closed: list[float] = []  # old database connections are closed before each wait
+    monkeypatch.setattr(loop, "close_old_connections", lambda: closed.append(clock["now"]))
     calls: list[tuple[float, int]] = []
 
     def step() -> bool:
@@ -49,4 +53,4 @@ def test_work_left_runs_at_once_and_sigterm_ends_the_loop_after_the_step(
     # The backlog went on without sleeping; then each step waited its 2 s, in short
     # naps so that a signal is heard; the signal ended the loop after its step.
     assert [at for at, _naps in calls] == [0.0, 0.0, 0.0, 2.0]
-    assert slept == [0.5, 0.5, 0.5, 0.5]
+    assert slept == [0.5, 0.5, 0.5, 0.5] and closed == [0.0]
