@@ -16,7 +16,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import QueryDict
@@ -27,6 +26,8 @@ from rongrian.org.models import Organisation
 from .forms import (
     LAT_RANGE,
     LON_RANGE,
+    UPDATE_CHANNELS,
+    ComplaintForm,
     case_content,
     choose_update_channel,
     normalise_phone,
@@ -38,7 +39,9 @@ from .models import LineChannel
 # Digits as a map pin writes them; anything else (signs, exponents, spaces, too many
 # digits) is left to the form's DecimalField.
 _COORDINATE = re.compile(r"\d{1,3}(\.\d{1,6})?")
-_EMAIL_MAX = 320  # Django's EmailField
+# The longest text the form's own fields take.
+_TEXTS = ("description", "address", "name", "phone", "email", "line_id", "idempotency_key")
+_MAX = {name: ComplaintForm.base_fields[name].max_length for name in _TEXTS}
 
 
 class _Refer(Exception):
@@ -51,18 +54,18 @@ def clean(data: QueryDict, organisation: Organisation) -> dict[str, Any] | None:
     try:
         d: dict[str, Any] = {
             "category": _category(data.get("category"), organisation),
-            "description": _text(data, "description", settings.RONGRIAN_DESCRIPTION_MAX_CHARS),
-            "address": _text(data, "address", 500),
+            "description": _text(data, "description"),
+            "address": _text(data, "address"),
             "latitude": _coordinate(data.get("latitude")),
             "longitude": _coordinate(data.get("longitude")),
-            "name": _text(data, "name", 200),
-            "phone": _text(data, "phone", 20),
-            "email": _email(_text(data, "email", _EMAIL_MAX)),
-            "line_id": _text(data, "line_id", 100),
+            "name": _text(data, "name"),
+            "phone": _text(data, "phone"),
+            "email": _email(_text(data, "email")),
+            "line_id": _text(data, "line_id"),
             "wants_updates": _checkbox(data, "wants_updates"),
             "update_channel": data.get("update_channel") or "",
             "consent": _checkbox(data, "consent"),
-            "idempotency_key": _text(data, "idempotency_key", 64),
+            "idempotency_key": _text(data, "idempotency_key"),
         }
         d["phone"] = normalise_phone(d["phone"])
         trap = _text_or_none(data, "website")
@@ -85,11 +88,11 @@ def clean(data: QueryDict, organisation: Organisation) -> dict[str, Any] | None:
     return {**fields, "idempotency_key": retry_key(d["idempotency_key"], fields)}
 
 
-def _text(data: QueryDict, name: str, max_length: int) -> str:
+def _text(data: QueryDict, name: str) -> str:
     value = _text_or_none(data, name)
     if value is None:
         return ""
-    if len(value) > max_length:
+    if len(value) > _MAX[name]:
         raise _Refer
     return value
 
@@ -134,7 +137,7 @@ def _checkbox(data: QueryDict, name: str) -> bool:
     return value.lower() != "false" and bool(value) if isinstance(value, str) else bool(value)
 
 
-def _channels(organisation: Organisation) -> tuple[str, ...]:
-    if LineChannel.account_of(organisation.pk) is None:
-        return ("", "sms", "email")
-    return ("", "sms", "email", "line")
+def _channels(organisation: Organisation) -> list[str]:
+    """As the form offers them: LINE only where the organisation has an account."""
+    line = LineChannel.account_of(organisation.pk) is not None
+    return ["", *(c for c, _label in UPDATE_CHANNELS if c != "line" or line)]

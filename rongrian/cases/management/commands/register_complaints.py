@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from rongrian.cases import search
 from rongrian.cases.pending import BATCH, register_pending
 from rongrian.common.loop import run_every
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         if every < 0:
             self.stderr.write("--every must be a positive number of seconds.")
             raise SystemExit(2)
+        if every:
+            search.warm_up()  # the Thai dictionary now, not with the first complaint
 
         def step() -> bool:
             started = time.monotonic()
